@@ -1,0 +1,244 @@
+//! Per-ecosystem version parsing and ordering.
+//!
+//! This crate owns one thing: given an ordering [`Scheme`] and two version strings,
+//! say which is smaller, exactly as the ecosystem's reference implementation does
+//! (node-semver, Python `packaging`, dpkg, rpmvercmp, Maven's `ComparableVersion`, …).
+//! Where osv.dev's own semantics differ from a reference library, we follow osv.dev
+//! and say so in the scheme's module documentation.
+//!
+//! It knows nothing of advisories, databases or IO. Versions are parsed once into a
+//! [`Version`] whose comparison is cheap, so range evaluation can compare millions of
+//! them per second.
+//!
+//! ```
+//! use ch_versions::Scheme;
+//! let a = Scheme::Pep440.parse("1.0rc1").unwrap();
+//! let b = Scheme::Pep440.parse("1.0").unwrap();
+//! assert!(a < b);
+//! ```
+
+use std::cmp::Ordering;
+use std::fmt;
+
+pub mod apk;
+pub mod composer;
+pub mod cran;
+pub mod dpkg;
+pub mod generic;
+pub mod hackage;
+pub mod homebrew;
+pub mod maven;
+pub mod nuget;
+pub mod opam;
+pub mod pep440;
+pub mod rpm;
+pub mod rubygems;
+pub mod semver;
+
+/// An ordering of version strings: one per family of ecosystems that share rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Scheme {
+    /// SemVer 2.0.0 precedence (crates.io, Hex, Pub, SwiftURL, Bitnami, GitHub Actions, …).
+    SemVer,
+    /// node-semver (npm): SemVer 2.0.0 with a tolerated leading `v` or `=`.
+    Npm,
+    /// Go modules: `v`-prefixed SemVer, `vMAJOR[.MINOR]` shorthands, pseudo-versions, `+incompatible`.
+    Go,
+    /// PEP 440 (PyPI), with osv.dev's fallback for legacy (non-PEP 440) versions.
+    Pep440,
+    /// Maven's `ComparableVersion`.
+    Maven,
+    /// NuGet's `NuGetVersion` (SemVer 2.0 with a fourth numeric part, case-insensitive labels).
+    NuGet,
+    /// RubyGems' `Gem::Version`.
+    RubyGems,
+    /// Composer (Packagist): `VersionParser::normalize`, then `version_compare`.
+    Composer,
+    /// dpkg (Debian, Ubuntu): epoch, upstream version, revision, `~`.
+    Dpkg,
+    /// apk-tools (Alpine, Wolfi, Chainguard, MinimOS …).
+    Apk,
+    /// rpmvercmp with epoch and release (Red Hat family, SUSE, Mageia, Photon OS …).
+    Rpm,
+    /// R package versions (CRAN, Bioconductor): numeric parts separated by `.` or `-`.
+    Cran,
+    /// Haskell PVP versions (Hackage, GHC): dot-separated numeric parts.
+    Hackage,
+    /// Homebrew's `Version`.
+    Homebrew,
+    /// opam (OCaml): Debian-style ordering without epochs or revisions.
+    Opam,
+    /// The documented fallback for ecosystems without a known ordering.
+    Generic,
+}
+
+impl Scheme {
+    /// Every scheme, in declaration order.
+    pub const ALL: [Scheme; 16] = [
+        Scheme::SemVer,
+        Scheme::Npm,
+        Scheme::Go,
+        Scheme::Pep440,
+        Scheme::Maven,
+        Scheme::NuGet,
+        Scheme::RubyGems,
+        Scheme::Composer,
+        Scheme::Dpkg,
+        Scheme::Apk,
+        Scheme::Rpm,
+        Scheme::Cran,
+        Scheme::Hackage,
+        Scheme::Homebrew,
+        Scheme::Opam,
+        Scheme::Generic,
+    ];
+
+    /// A short lower-case name, used in messages and documentation.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheme::SemVer => "semver",
+            Scheme::Npm => "npm",
+            Scheme::Go => "go",
+            Scheme::Pep440 => "pep440",
+            Scheme::Maven => "maven",
+            Scheme::NuGet => "nuget",
+            Scheme::RubyGems => "rubygems",
+            Scheme::Composer => "composer",
+            Scheme::Dpkg => "dpkg",
+            Scheme::Apk => "apk",
+            Scheme::Rpm => "rpm",
+            Scheme::Cran => "cran",
+            Scheme::Hackage => "hackage",
+            Scheme::Homebrew => "homebrew",
+            Scheme::Opam => "opam",
+            Scheme::Generic => "generic",
+        }
+    }
+
+    /// Parses `input` under this scheme.
+    pub fn parse(self, input: &str) -> Result<Version, VersionError> {
+        let err = |reason: String| VersionError {
+            scheme: self,
+            input: input.to_owned(),
+            reason,
+        };
+        let repr = match self {
+            Scheme::SemVer => Repr::SemVer(semver::SemVersion::parse(input).map_err(err)?),
+            Scheme::Npm => Repr::SemVer(semver::SemVersion::parse_npm(input).map_err(err)?),
+            Scheme::Go => Repr::SemVer(semver::SemVersion::parse_go(input).map_err(err)?),
+            Scheme::Pep440 => Repr::Pep440(pep440::Pep440Version::parse(input).map_err(err)?),
+            Scheme::Maven => Repr::Maven(maven::MavenVersion::parse(input).map_err(err)?),
+            Scheme::NuGet => Repr::NuGet(nuget::NuGetVersion::parse(input).map_err(err)?),
+            Scheme::RubyGems => Repr::RubyGems(rubygems::GemVersion::parse(input).map_err(err)?),
+            Scheme::Composer => {
+                Repr::Composer(composer::ComposerVersion::parse(input).map_err(err)?)
+            }
+            Scheme::Dpkg => Repr::Dpkg(dpkg::DpkgVersion::parse(input).map_err(err)?),
+            Scheme::Apk => Repr::Apk(apk::ApkVersion::parse(input).map_err(err)?),
+            Scheme::Rpm => Repr::Rpm(rpm::RpmVersion::parse(input).map_err(err)?),
+            Scheme::Cran => Repr::Cran(cran::CranVersion::parse(input).map_err(err)?),
+            Scheme::Hackage => Repr::Hackage(hackage::HackageVersion::parse(input).map_err(err)?),
+            Scheme::Homebrew => {
+                Repr::Homebrew(homebrew::HomebrewVersion::parse(input).map_err(err)?)
+            }
+            Scheme::Opam => Repr::Opam(opam::OpamVersion::parse(input).map_err(err)?),
+            Scheme::Generic => Repr::Generic(generic::GenericVersion::parse(input).map_err(err)?),
+        };
+        Ok(Version { scheme: self, repr })
+    }
+
+    /// Compares two version strings under this scheme.
+    pub fn compare(self, a: &str, b: &str) -> Result<Ordering, VersionError> {
+        Ok(self.parse(a)?.cmp(&self.parse(b)?))
+    }
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A version string that its scheme rejects.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {scheme} version `{input}`: {reason}")]
+pub struct VersionError {
+    /// The scheme that rejected it.
+    pub scheme: Scheme,
+    /// The string as given.
+    pub input: String,
+    /// What was wrong, in a few words.
+    pub reason: String,
+}
+
+/// A parsed version. Versions of the same scheme are totally ordered; comparing
+/// versions of different schemes orders by scheme first (which is never meaningful,
+/// but keeps `Ord` total).
+#[derive(Debug, Clone)]
+pub struct Version {
+    scheme: Scheme,
+    repr: Repr,
+}
+
+#[derive(Debug, Clone)]
+enum Repr {
+    SemVer(semver::SemVersion),
+    Pep440(pep440::Pep440Version),
+    Maven(maven::MavenVersion),
+    NuGet(nuget::NuGetVersion),
+    RubyGems(rubygems::GemVersion),
+    Composer(composer::ComposerVersion),
+    Dpkg(dpkg::DpkgVersion),
+    Apk(apk::ApkVersion),
+    Rpm(rpm::RpmVersion),
+    Cran(cran::CranVersion),
+    Hackage(hackage::HackageVersion),
+    Homebrew(homebrew::HomebrewVersion),
+    Opam(opam::OpamVersion),
+    Generic(generic::GenericVersion),
+}
+
+impl Version {
+    /// The scheme this version was parsed under.
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+}
+
+impl Ord for Version {
+    fn cmp(&self, other: &Self) -> Ordering {
+        use Repr as R;
+        match (&self.repr, &other.repr) {
+            (R::SemVer(a), R::SemVer(b)) => a.cmp(b),
+            (R::Pep440(a), R::Pep440(b)) => a.cmp(b),
+            (R::Maven(a), R::Maven(b)) => a.cmp(b),
+            (R::NuGet(a), R::NuGet(b)) => a.cmp(b),
+            (R::RubyGems(a), R::RubyGems(b)) => a.cmp(b),
+            (R::Composer(a), R::Composer(b)) => a.cmp(b),
+            (R::Dpkg(a), R::Dpkg(b)) => a.cmp(b),
+            (R::Apk(a), R::Apk(b)) => a.cmp(b),
+            (R::Rpm(a), R::Rpm(b)) => a.cmp(b),
+            (R::Cran(a), R::Cran(b)) => a.cmp(b),
+            (R::Hackage(a), R::Hackage(b)) => a.cmp(b),
+            (R::Homebrew(a), R::Homebrew(b)) => a.cmp(b),
+            (R::Opam(a), R::Opam(b)) => a.cmp(b),
+            (R::Generic(a), R::Generic(b)) => a.cmp(b),
+            _ => self.scheme.cmp(&other.scheme),
+        }
+    }
+}
+
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Version {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Version {}

@@ -1,0 +1,62 @@
+//! The differential-test harness shared by `tests/differential_*.rs`.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::cmp::Ordering;
+
+use ch_test_support::{differential_pairs, ReferenceTool};
+use ch_versions::Scheme;
+
+/// Our answer for a pair: `<`, `=`, `>` or `!` when either side does not parse.
+pub(crate) fn ours(scheme: Scheme, a: &str, b: &str) -> &'static str {
+    match scheme.compare(a, b) {
+        Ok(Ordering::Less) => "<",
+        Ok(Ordering::Equal) => "=",
+        Ok(Ordering::Greater) => ">",
+        Err(_) => "!",
+    }
+}
+
+/// Sorts `versions` with our ordering (unparsable ones last, in input order), builds
+/// adjacent, identical and `n_random` random pairs, and checks every pair against
+/// `tool`. A disagreement is allowed only when `documented(a, b, ours, theirs)`
+/// says it is one of the documented differences; otherwise the test fails listing
+/// (up to 40 of) them.
+pub(crate) fn check_against(
+    scheme: Scheme,
+    tool: &ReferenceTool,
+    mut versions: Vec<String>,
+    n_random: usize,
+    documented: impl Fn(&str, &str, &str, &str) -> bool,
+) -> usize {
+    versions.sort();
+    versions.dedup();
+    let mut parsed: Vec<(ch_versions::Version, String)> = Vec::new();
+    let mut unparsed = Vec::new();
+    for v in versions {
+        match scheme.parse(&v) {
+            Ok(p) => parsed.push((p, v)),
+            Err(_) => unparsed.push(v),
+        }
+    }
+    parsed.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut ordered: Vec<String> = parsed.into_iter().map(|(_, v)| v).collect();
+    ordered.extend(unparsed);
+    let pairs = differential_pairs(&ordered, n_random);
+    let theirs = tool.compare(&pairs);
+    let mut bad = Vec::new();
+    for ((a, b), t) in pairs.iter().zip(&theirs) {
+        let o = ours(scheme, a, b);
+        if o != t.as_str() && !documented(a, b, o, t) {
+            bad.push(format!("{a:?} vs {b:?}: ours {o}, {} {t}", tool.name));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} of {} pairs disagree with {}:\n{}",
+        bad.len(),
+        pairs.len(),
+        tool.name,
+        bad.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+    );
+    pairs.len()
+}

@@ -1,0 +1,160 @@
+//! Command-line definitions (clap). No logic lives here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The environment variable naming the advisory database file.
+pub(crate) const DB_ENV: &str = "CLEARINGHOUSE_DB";
+/// The environment variable naming the sync base URL.
+pub(crate) const SYNC_URL_ENV: &str = "CLEARINGHOUSE_SYNC_URL";
+
+/// Clearinghouse: exact vulnerability discovery and coordination.
+#[derive(Debug, Parser)]
+#[command(name = "clearinghouse", version, about, long_about = None, max_term_width = 100)]
+pub(crate) struct Cli {
+    /// The advisory database file [default: $XDG_DATA_HOME/clearinghouse/advisories.db,
+    /// else ~/.local/share/clearinghouse/advisories.db]
+    #[arg(long, global = true, env = DB_ENV, value_name = "PATH")]
+    pub(crate) db: Option<PathBuf>,
+
+    /// Print less on standard error.
+    #[arg(long, short, global = true)]
+    pub(crate) quiet: bool,
+
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Manage the local advisory database.
+    #[command(subcommand)]
+    Db(DbCommand),
+    /// List the vulnerabilities affecting one package version.
+    Query(QueryArgs),
+    /// Show advisories by id or alias.
+    #[command(subcommand)]
+    Advisory(AdvisoryCommand),
+    /// Compare and sort versions the way an ecosystem does.
+    #[command(subcommand)]
+    Version(VersionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DbCommand {
+    /// Import OSV records: export zips (`<Ecosystem>/all.zip`), folders of JSON files, JSON files.
+    Import(ImportArgs),
+    /// Download OSV exports and import them (incrementally where the source allows).
+    Sync(SyncArgs),
+    /// Counts per ecosystem and the age of the data.
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// Zips, folders or JSON files.
+    #[arg(required = true, value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// List every skipped record and warning (default: the first 20).
+    #[arg(long)]
+    pub(crate) verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SyncArgs {
+    /// Ecosystems to sync, as the source names its folders (`PyPI`, `crates.io`, `Go`, …)
+    /// [default: those synced before].
+    #[arg(value_name = "ECOSYSTEM")]
+    pub(crate) ecosystems: Vec<String>,
+    /// Sync every ecosystem the source lists in its `ecosystems.txt`.
+    #[arg(long, conflicts_with = "ecosystems")]
+    pub(crate) all: bool,
+    /// Download the whole export even when an incremental update is possible.
+    #[arg(long)]
+    pub(crate) full: bool,
+    /// Where the exports live.
+    #[arg(long, env = SYNC_URL_ENV, value_name = "URL",
+          default_value = "https://osv-vulnerabilities.storage.googleapis.com")]
+    pub(crate) base_url: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StatsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// For people.
+    Table,
+    /// For programs (schema in docs/schemas/).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct QueryArgs {
+    /// The ecosystem (`PyPI`, `npm`, `crates.io`, `Go`, `Maven`, `Debian:12`, …).
+    #[arg(required_unless_present = "purl", requires_all = ["name", "version"])]
+    pub(crate) ecosystem: Option<String>,
+    /// The package name.
+    pub(crate) name: Option<String>,
+    /// The version.
+    pub(crate) version: Option<String>,
+    /// A package URL with a version instead (`pkg:pypi/jinja2@2.4.1`).
+    #[arg(long, conflicts_with = "ecosystem")]
+    pub(crate) purl: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AdvisoryCommand {
+    /// Print the stored OSV record(s) with this id, or that list it as an alias.
+    Show(ShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ShowArgs {
+    /// An advisory id (`PYSEC-2021-66`) or alias (`CVE-2021-29510`, `GHSA-…`).
+    pub(crate) id: String,
+    /// Output format: a summary for people, or the records as JSON.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum VersionCommand {
+    /// Print `<`, `=` or `>`: how A compares with B.
+    Cmp(CmpArgs),
+    /// Sort versions read one per line from standard input.
+    Sort(SortArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CmpArgs {
+    /// The ecosystem whose ordering to use.
+    pub(crate) ecosystem: String,
+    /// First version (omit with --batch).
+    #[arg(required_unless_present = "batch")]
+    pub(crate) a: Option<String>,
+    /// Second version (omit with --batch).
+    #[arg(required_unless_present = "batch")]
+    pub(crate) b: Option<String>,
+    /// Read `A<TAB>B` lines from standard input; print one `<`, `=`, `>` per line, or `!`
+    /// (and a message on standard error) for a line that cannot be compared.
+    #[arg(long, conflicts_with_all = ["a", "b"])]
+    pub(crate) batch: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SortArgs {
+    /// The ecosystem whose ordering to use.
+    pub(crate) ecosystem: String,
+    /// Largest first.
+    #[arg(long, short)]
+    pub(crate) reverse: bool,
+}

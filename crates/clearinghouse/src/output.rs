@@ -1,0 +1,62 @@
+//! Printing helpers shared by the commands.
+
+use std::fmt;
+use std::io::{self, Write};
+
+/// An error that carries a `hint:` line telling the user what to do.
+#[derive(Debug)]
+pub(crate) struct Hinted {
+    pub(crate) message: String,
+    pub(crate) hint: String,
+}
+
+impl fmt::Display for Hinted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Hinted {}
+
+/// An error with a hint.
+pub(crate) fn hinted(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Hinted {
+        message: message.into(),
+        hint: hint.into(),
+    })
+}
+
+/// Whether the error is standard output having been closed (`| head`): not a failure.
+pub(crate) fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes `text` to standard output.
+pub(crate) fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes a line to standard error unless quiet.
+pub(crate) fn note(quiet: bool, line: &str) {
+    if !quiet {
+        let _ = writeln!(io::stderr().lock(), "{line}");
+    }
+}
+
+/// Writes a warning line to standard error (always).
+pub(crate) fn warn(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "warning: {line}");
+}
+
+/// Pretty JSON with a trailing newline.
+pub(crate) fn json(value: &impl serde::Serialize) -> anyhow::Result<String> {
+    let mut s = serde_json::to_string_pretty(value)?;
+    s.push('\n');
+    Ok(s)
+}

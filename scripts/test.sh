@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every test of the workspace, after installing what the tests need.
+# This is the README's test command; .ci/run calls it. Safe to run repeatedly:
+# each install step is skipped when its tool is already present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# --- reference implementations for the differential version tests -------------
+need_apt=()
+command -v ruby >/dev/null || need_apt+=(ruby)
+command -v php >/dev/null || need_apt+=(php-cli)
+[ -f /usr/share/php/Composer/Semver/Comparator.php ] || need_apt+=(php-composer-semver)
+/usr/bin/python3 -c 'import rpm' 2>/dev/null || need_apt+=(python3-rpm)
+/usr/bin/python3 -c 'import apt_pkg' 2>/dev/null || need_apt+=(python3-apt)
+command -v java >/dev/null || need_apt+=(default-jre-headless)
+ls /usr/share/maven/lib/maven-artifact-*.jar >/dev/null 2>&1 || need_apt+=(libmaven3-core-java)
+command -v node >/dev/null || need_apt+=(nodejs)
+command -v npm >/dev/null || need_apt+=(npm)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  step "apt-get install ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+if ! python3 -c 'import packaging, packaging_legacy' 2>/dev/null; then
+  step "pip install (reference: Python packaging)"
+  python3 -m pip install -q --disable-pip-version-check -r crates/ch-versions/tests/reference/requirements.txt
+fi
+if [ ! -d crates/ch-versions/tests/reference/node_modules/semver ]; then
+  step "npm ci (reference: node-semver)"
+  (cd crates/ch-versions/tests/reference && npm ci --silent --no-audit --no-fund)
+fi
+command -v cargo-nextest >/dev/null || cargo install --locked cargo-nextest
+
+# --- checks --------------------------------------------------------------------
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo nextest run"
+cargo nextest run --workspace --locked --profile ci
+
+step "doc tests"
+cargo test --workspace --doc --locked
