@@ -60,15 +60,158 @@ enum Bound {
     At(Version),
 }
 
+/// The upper end of an [`Interval`].
+#[derive(Debug, Clone)]
+pub enum Upper {
+    /// No upper end.
+    Open,
+    /// Up to, not including, this version (`fixed`, `limit`).
+    Before(Version),
+    /// Up to and including this version (`last_affected`).
+    Through(Version),
+}
+
+impl Upper {
+    /// Whether `v` lies below this end.
+    pub fn covers(&self, v: &Version) -> bool {
+        match self {
+            Upper::Open => true,
+            Upper::Before(x) => v < x,
+            Upper::Through(x) => v <= x,
+        }
+    }
+
+    /// Orders ends so that a larger end covers every version a smaller one covers.
+    pub fn cmp_end(&self, other: &Upper) -> Ordering {
+        match (self, other) {
+            (Upper::Open, Upper::Open) => Ordering::Equal,
+            (Upper::Open, _) => Ordering::Greater,
+            (_, Upper::Open) => Ordering::Less,
+            (Upper::Before(a), Upper::Before(b)) | (Upper::Through(a), Upper::Through(b)) => {
+                a.cmp(b)
+            }
+            (Upper::Before(a), Upper::Through(b)) => a.cmp(b).then(Ordering::Less),
+            (Upper::Through(a), Upper::Before(b)) => a.cmp(b).then(Ordering::Greater),
+        }
+    }
+}
+
+/// A run of affected versions: `lower ≤ v` (no lower end: every version) and `v`
+/// below `upper`. A range's events reduce exactly to a union of these (see
+/// [`CompiledAffected::intervals`]).
+#[derive(Debug, Clone)]
+pub struct Interval {
+    /// The first affected version, `None` for `introduced: "0"`.
+    pub lower: Option<Version>,
+    /// Where it ends.
+    pub upper: Upper,
+}
+
+impl Interval {
+    /// Whether `v` is inside.
+    pub fn contains(&self, v: &Version) -> bool {
+        self.lower.as_ref().is_none_or(|l| l <= v) && self.upper.covers(v)
+    }
+}
+
 #[derive(Debug, Clone)]
 struct VersionRange {
     /// Index in the record's `ranges[]`.
     index: usize,
     scheme: Scheme,
-    /// Sorted: `Zero` first, then by version, stable.
-    events: Vec<(EventKind, Bound)>,
-    /// Upper limits; empty means none. `None` is `"*"`.
-    limits: Vec<Option<Version>>,
+    /// The affected runs, disjoint, ascending.
+    intervals: Vec<Interval>,
+}
+
+/// Walks a range's sorted events as the schema's pseudo-code does and returns the
+/// runs of versions it leaves affected.
+///
+/// For a version `v`, the walk's answer is fixed by the events at versions below
+/// `v` (the last of them decides: `introduced` sets; `fixed` and `last_affected`,
+/// being below `v`, clear) and then by the events *at* `v`, in order (`introduced`
+/// sets, `fixed` clears, `last_affected` leaves the state). So the answer is
+/// constant between event versions, and at each event version we compute the
+/// state *at* it and the state *just above* it. Above-but-not-at is impossible
+/// (only a trailing `introduced` leaves the state set just above, and it sets it at
+/// the point too), so every run starts at an event version, inclusive, and ends
+/// before one (`fixed`), through one (`last_affected`), or never. `limit` events
+/// then cut every run at the largest limit.
+fn to_intervals(events: &[(EventKind, Bound)], limits: &[Option<Version>]) -> Vec<Interval> {
+    let mut out = Vec::new();
+    let mut state = false;
+    let mut lower: Option<Version> = None;
+    let mut i = 0;
+    // `introduced: "0"` sorts first and sets the state for every version.
+    while i < events.len() {
+        let (kind, Bound::Zero) = &events[i] else {
+            break;
+        };
+        if *kind == EventKind::Introduced {
+            state = true;
+        }
+        i += 1;
+    }
+    while i < events.len() {
+        let Bound::At(at) = &events[i].1 else {
+            i += 1;
+            continue;
+        };
+        let mut j = i;
+        let (mut at_point, mut above) = (state, state);
+        while j < events.len() {
+            let Bound::At(x) = &events[j].1 else { break };
+            if x != at {
+                break;
+            }
+            match events[j].0 {
+                EventKind::Introduced => (at_point, above) = (true, true),
+                EventKind::Fixed => (at_point, above) = (false, false),
+                EventKind::LastAffected => above = false,
+                EventKind::Limit => {}
+            }
+            j += 1;
+        }
+        if state && !at_point {
+            out.push(Interval {
+                lower: lower.take(),
+                upper: Upper::Before(at.clone()),
+            });
+        } else if !state && at_point {
+            lower = Some(at.clone());
+        }
+        if at_point && !above {
+            out.push(Interval {
+                lower: lower.take(),
+                upper: Upper::Through(at.clone()),
+            });
+        }
+        state = above;
+        i = j;
+    }
+    if state {
+        out.push(Interval {
+            lower,
+            upper: Upper::Open,
+        });
+    }
+    if !limits.is_empty() && !limits.iter().any(Option::is_none) {
+        // BeforeLimits: v < some limit, i.e. v < the largest limit.
+        let Some(Some(max)) = limits.iter().max_by(|a, b| a.cmp(b)) else {
+            return out;
+        };
+        let cut = Upper::Before(max.clone());
+        out = out
+            .into_iter()
+            .filter(|i| i.lower.as_ref().is_none_or(|l| l < max))
+            .map(|mut i| {
+                if i.upper.cmp_end(&cut) == Ordering::Greater {
+                    i.upper = cut.clone();
+                }
+                i
+            })
+            .collect();
+    }
+    out
 }
 
 #[derive(Debug, Clone)]
@@ -179,8 +322,7 @@ impl CompiledAffected {
             ranges.push(VersionRange {
                 index,
                 scheme: range_scheme,
-                events,
-                limits,
+                intervals: to_intervals(&events, &limits),
             });
         }
         let mut versions = Vec::new();
@@ -218,6 +360,25 @@ impl CompiledAffected {
         !self.ranges.is_empty() || !self.versions.is_empty() || !self.raw_versions.is_empty()
     }
 
+    /// Every affected run of the version ranges, with the scheme it is ordered by
+    /// (the ecosystem's for `ECOSYSTEM` ranges, lenient SemVer for `SEMVER` ones) and
+    /// the index of its range in `ranges[]`.
+    pub fn intervals(&self) -> impl Iterator<Item = (Scheme, usize, &Interval)> {
+        self.ranges
+            .iter()
+            .flat_map(|r| r.intervals.iter().map(move |i| (r.scheme, r.index, i)))
+    }
+
+    /// The parsed `versions[]` entries, sorted.
+    pub fn listed_versions(&self) -> &[Version] {
+        &self.versions
+    }
+
+    /// The `versions[]` entries the ordering cannot parse, sorted.
+    pub fn unparsed_listed_versions(&self) -> &[String] {
+        &self.raw_versions
+    }
+
     /// `fixed` versions of the version ranges, as written.
     pub fn fixed_versions(&self) -> &[String] {
         &self.fixed
@@ -231,11 +392,19 @@ impl CompiledAffected {
     /// Whether `version` (as written) is affected. Fails only when the version
     /// cannot be parsed by the ecosystem's ordering and is not listed verbatim.
     pub fn affects_str(&self, version: &str) -> Result<Option<Match>, VersionError> {
-        if self.raw_versions.binary_search_by(|v| v.as_str().cmp(version)).is_ok() {
+        if self
+            .raw_versions
+            .binary_search_by(|v| v.as_str().cmp(version))
+            .is_ok()
+        {
             return Ok(Some(Match::Listed));
         }
         let parsed = self.scheme.parse(version)?;
-        let semver = if self.ranges.iter().any(|r| r.scheme != self.scheme) {
+        let semver = if self
+            .ranges
+            .iter()
+            .any(|r| !r.scheme.orders_like(self.scheme))
+        {
             Scheme::Go.parse(version).ok()
         } else {
             None
@@ -251,7 +420,7 @@ impl CompiledAffected {
             return Some(Match::Listed);
         }
         for range in &self.ranges {
-            let v = if range.scheme == version.scheme() {
+            let v = if range.scheme.orders_like(version.scheme()) {
                 version
             } else if let Some(s) = as_semver.filter(|s| s.scheme() == range.scheme) {
                 s
@@ -307,41 +476,7 @@ impl CompiledAffected {
 
 impl VersionRange {
     fn contains(&self, v: &Version) -> bool {
-        if !self.limits.is_empty()
-            && !self.limits.iter().any(|l| match l {
-                None => true,
-                Some(limit) => v < limit,
-            })
-        {
-            return false;
-        }
-        let mut vulnerable = false;
-        for (kind, bound) in &self.events {
-            let at = match bound {
-                Bound::Zero => {
-                    if *kind == EventKind::Introduced {
-                        vulnerable = true;
-                    }
-                    continue;
-                }
-                Bound::At(at) => at,
-            };
-            // Events are sorted: none from here on can change the answer.
-            if at > v {
-                break;
-            }
-            match kind {
-                EventKind::Introduced => vulnerable = true,
-                EventKind::Fixed => vulnerable = false,
-                EventKind::LastAffected => {
-                    if v > at {
-                        vulnerable = false;
-                    }
-                }
-                EventKind::Limit => {}
-            }
-        }
-        vulnerable
+        self.intervals.iter().any(|i| i.contains(v))
     }
 }
 
@@ -385,9 +520,7 @@ impl GitRange {
             for (k, end) in &self.events {
                 let blocks = match k {
                     // intro ≤ fixed ≤ commit
-                    EventKind::Fixed => {
-                        (intro == "0" || anc(intro, end)?) && anc(end, commit)?
-                    }
+                    EventKind::Fixed => (intro == "0" || anc(intro, end)?) && anc(end, commit)?,
                     // intro ≤ last_affected < commit
                     EventKind::LastAffected => {
                         end != commit && (intro == "0" || anc(intro, end)?) && anc(end, commit)?

@@ -108,8 +108,10 @@ mod tests {
             ("PYSEC-2023-3", vec![]),
         ];
         let groups = group_by_alias(input.iter().map(|(id, a)| (*id, a.iter().copied())));
-        let summary: Vec<(String, Vec<usize>)> =
-            groups.iter().map(|g| (g.id.clone(), g.members.clone())).collect();
+        let summary: Vec<(String, Vec<usize>)> = groups
+            .iter()
+            .map(|g| (g.id.clone(), g.members.clone()))
+            .collect();
         assert_eq!(
             summary,
             vec![

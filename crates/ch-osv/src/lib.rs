@@ -15,7 +15,7 @@ pub mod eval;
 pub mod group;
 pub mod model;
 
-pub use eval::{CompileError, CompiledAffected, GitAncestry, Match};
+pub use eval::{CompileError, CompiledAffected, GitAncestry, Interval, Match, Upper};
 pub use model::{Advisory, Affected, Event, EventKind, OsvError, Package, Range, RangeType};
 
 use ch_types::{Ecosystem, EcosystemKind};
@@ -25,13 +25,9 @@ use ch_versions::Scheme;
 pub fn scheme_for(ecosystem: &Ecosystem) -> Scheme {
     use EcosystemKind as K;
     match ecosystem.kind() {
-        K::CratesIo
-        | K::Hex
-        | K::Pub
-        | K::SwiftUrl
-        | K::Bitnami
-        | K::GitHubActions
-        | K::Julia => Scheme::SemVer,
+        K::CratesIo | K::Hex | K::Pub | K::SwiftUrl | K::Bitnami | K::GitHubActions | K::Julia => {
+            Scheme::SemVer
+        }
         K::Npm | K::VsCode => Scheme::Npm,
         K::Go => Scheme::Go,
         K::PyPI => Scheme::Pep440,

@@ -237,7 +237,10 @@ pub struct Event {
 impl Serialize for Event {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = Map::with_capacity(1 + self.extra.len());
-        map.insert(self.kind.key().to_owned(), Value::String(self.value.clone()));
+        map.insert(
+            self.kind.key().to_owned(),
+            Value::String(self.value.clone()),
+        );
         for (k, v) in &self.extra {
             map.insert(k.clone(), v.clone());
         }
@@ -368,6 +371,18 @@ macro_rules! slices {
     };
 }
 
-slices!(Advisory { aliases: String, upstream: String, related: String, severity: Severity, affected: Affected, references: Reference, credits: Credit });
-slices!(Affected { severity: Severity, ranges: Range, versions: String });
+slices!(Advisory {
+    aliases: String,
+    upstream: String,
+    related: String,
+    severity: Severity,
+    affected: Affected,
+    references: Reference,
+    credits: Credit
+});
+slices!(Affected {
+    severity: Severity,
+    ranges: Range,
+    versions: String
+});
 slices!(Range { events: Event });

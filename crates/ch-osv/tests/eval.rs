@@ -41,7 +41,14 @@ fn last_affected_is_inclusive() {
     check(
         "crates.io",
         json!({"ranges": [{"type": "SEMVER", "events": [{"introduced": "1.0.0"}, {"last_affected": "1.4.2"}]}]}),
-        &["0.9.9", "1.0.0-rc.1", "1.0.0", "1.4.2", "1.4.3-alpha", "1.4.3"],
+        &[
+            "0.9.9",
+            "1.0.0-rc.1",
+            "1.0.0",
+            "1.4.2",
+            "1.4.3-alpha",
+            "1.4.3",
+        ],
         &["1.0.0", "1.4.2"],
     );
 }
@@ -54,7 +61,9 @@ fn reintroduced_ranges_and_events_in_any_order() {
         json!({"ranges": [{"type": "SEMVER", "events": [
             {"fixed": "1.2.0"}, {"introduced": "1.1.0"}, {"fixed": "1.0.0"}, {"introduced": "0"}
         ]}]}),
-        &["0.1.0", "1.0.0", "1.0.5", "1.1.0", "1.1.9", "1.2.0", "3.0.0"],
+        &[
+            "0.1.0", "1.0.0", "1.0.5", "1.1.0", "1.1.9", "1.2.0", "3.0.0",
+        ],
         &["0.1.0", "1.1.0", "1.1.9"],
     );
 }
@@ -64,8 +73,17 @@ fn open_ended_introduced_affects_everything_after() {
     check(
         "Go",
         json!({"ranges": [{"type": "SEMVER", "events": [{"introduced": "1.5.0"}]}]}),
-        &["v1.4.9", "v1.5.0", "v2.0.0+incompatible", "v1.6.0-0.20200101000000-abcdefabcdef"],
-        &["v1.5.0", "v2.0.0+incompatible", "v1.6.0-0.20200101000000-abcdefabcdef"],
+        &[
+            "v1.4.9",
+            "v1.5.0",
+            "v2.0.0+incompatible",
+            "v1.6.0-0.20200101000000-abcdefabcdef",
+        ],
+        &[
+            "v1.5.0",
+            "v2.0.0+incompatible",
+            "v1.6.0-0.20200101000000-abcdefabcdef",
+        ],
     );
 }
 
@@ -234,13 +252,19 @@ fn git_ranges_follow_ancestry_and_limits() {
             .map(|x| (*x).to_owned())
             .collect()
     };
-    assert_eq!(affected(&c, &["a", "b", "c", "d", "e", "x", "y", "z"]), ["b", "c", "x", "y", "z"]);
+    assert_eq!(
+        affected(&c, &["a", "b", "c", "d", "e", "x", "y", "z"]),
+        ["b", "c", "x", "y", "z"]
+    );
 
     let limited = compile(
         "GIT",
         json!({"ranges": [{"type": "GIT", "repo": "r", "events": [{"introduced": "b"}, {"limit": "y"}]}]}),
     );
-    assert_eq!(affected(&limited, &["a", "b", "c", "x", "y", "z"]), ["b", "x"]);
+    assert_eq!(
+        affected(&limited, &["a", "b", "c", "x", "y", "z"]),
+        ["b", "x"]
+    );
 
     let last = compile(
         "GIT",
@@ -248,4 +272,77 @@ fn git_ranges_follow_ancestry_and_limits() {
     );
     assert_eq!(affected(&last, &["a", "c", "d", "x"]), ["a", "c", "x"]);
     assert_eq!(c.affects_commit("unknown", &g), None);
+}
+
+mod pseudo_code {
+    //! The schema's normative pseudo-code, transcribed literally, against our
+    //! compiled intervals on random event lists.
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Ev {
+        Introduced(u32),
+        Fixed(u32),
+        LastAffected(u32),
+        Limit(u32),
+    }
+
+    fn literal(events: &[Ev], v: u32) -> bool {
+        // BeforeLimits
+        let limits: Vec<u32> = events
+            .iter()
+            .filter_map(|e| if let Ev::Limit(l) = e { Some(*l) } else { None })
+            .collect();
+        if !limits.is_empty() && !limits.iter().any(|l| v < *l) {
+            return false;
+        }
+        // sorted(events): by version, "0" first, stable.
+        let key = |e: &Ev| match e {
+            Ev::Introduced(x) | Ev::Fixed(x) | Ev::LastAffected(x) | Ev::Limit(x) => *x,
+        };
+        let mut sorted: Vec<&Ev> = events.iter().collect();
+        sorted.sort_by_key(|e| key(e));
+        let mut vulnerable = false;
+        for e in sorted {
+            match e {
+                Ev::Introduced(x) if *x == 0 || v >= *x => vulnerable = true,
+                Ev::Fixed(x) if v >= *x => vulnerable = false,
+                Ev::LastAffected(x) if v > *x => vulnerable = false,
+                _ => {}
+            }
+        }
+        vulnerable
+    }
+
+    fn event_strategy() -> impl Strategy<Value = Ev> {
+        prop_oneof![
+            4 => (0u32..12).prop_map(Ev::Introduced),
+            3 => (1u32..12).prop_map(Ev::Fixed),
+            2 => (1u32..12).prop_map(Ev::LastAffected),
+            1 => (1u32..12).prop_map(Ev::Limit),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        #[test]
+        fn intervals_equal_the_pseudo_code(events in proptest::collection::vec(event_strategy(), 1..7)) {
+            let json_events: Vec<serde_json::Value> = events
+                .iter()
+                .map(|e| match e {
+                    Ev::Introduced(x) => json!({"introduced": x.to_string()}),
+                    Ev::Fixed(x) => json!({"fixed": x.to_string()}),
+                    Ev::LastAffected(x) => json!({"last_affected": x.to_string()}),
+                    Ev::Limit(x) => json!({"limit": x.to_string()}),
+                })
+                .collect();
+            // Hackage orders plain integers numerically; "0" is the special introduced.
+            let c = compile("Hackage", json!({"ranges": [{"type": "ECOSYSTEM", "events": json_events}]}));
+            for v in 0u32..14 {
+                let ours = c.affects_str(&v.to_string()).unwrap().is_some();
+                prop_assert_eq!(ours, literal(&events, v), "v = {}", v);
+            }
+        }
+    }
 }

@@ -21,9 +21,16 @@ fn every_shared_record_round_trips_unchanged() {
             let advisory = Advisory::from_json(&bytes)
                 .unwrap_or_else(|e| panic!("{}: {name}: {e}", zip.display()));
             let back = serde_json::to_value(&advisory).unwrap();
-            assert_eq!(back, value, "{}: {name} changed on round trip", zip.display());
+            assert_eq!(
+                back,
+                value,
+                "{}: {name} changed on round trip",
+                zip.display()
+            );
             for affected in advisory.affected() {
-                let Some(package) = &affected.package else { continue };
+                let Some(package) = &affected.package else {
+                    continue;
+                };
                 let eco = Ecosystem::parse(&package.ecosystem).unwrap();
                 let (_, problems) = CompiledAffected::compile(&eco, affected);
                 n_problems += problems.len();
@@ -46,6 +53,9 @@ fn malformed_records_say_what_is_wrong() {
     ];
     for (input, expected) in cases {
         let err = Advisory::from_json(input).unwrap_err().to_string();
-        assert!(err.contains(expected), "{err:?} should contain {expected:?}");
+        assert!(
+            err.contains(expected),
+            "{err:?} should contain {expected:?}"
+        );
     }
 }

@@ -1,3 +1,4 @@
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -81,7 +82,10 @@ const KNOWN: &[(EcosystemKind, &str)] = &[
     (EcosystemKind::Cran, "CRAN"),
     (EcosystemKind::CratesIo, "crates.io"),
     (EcosystemKind::Debian, "Debian"),
-    (EcosystemKind::DockerHardenedImages, "Docker Hardened Images"),
+    (
+        EcosystemKind::DockerHardenedImages,
+        "Docker Hardened Images",
+    ),
     (EcosystemKind::Echo, "Echo"),
     (EcosystemKind::Ghc, "GHC"),
     (EcosystemKind::Git, "GIT"),
@@ -276,16 +280,20 @@ impl Ecosystem {
 
     /// The suffix with variant words that do not change the release removed, as
     /// osv.dev does for Ubuntu (`Ubuntu:Pro:22.04:LTS` and `Ubuntu:22.04` are one release).
-    pub fn release_key(&self) -> Option<String> {
+    pub fn release_key(&self) -> Option<Cow<'_, str>> {
         let suffix = self.suffix.as_deref()?;
-        if self.kind == EcosystemKind::Ubuntu {
+        if self.kind == EcosystemKind::Ubuntu
+            && suffix
+                .split(':')
+                .any(|p| p == "Pro" || p == "LTS" || p.is_empty())
+        {
             let parts: Vec<&str> = suffix
                 .split(':')
                 .filter(|p| *p != "Pro" && *p != "LTS" && !p.is_empty())
                 .collect();
-            return Some(parts.join(":"));
+            return Some(Cow::Owned(parts.join(":")));
         }
-        Some(suffix.to_owned())
+        Some(Cow::Borrowed(suffix))
     }
 }
 

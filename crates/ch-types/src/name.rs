@@ -61,17 +61,37 @@ mod tests {
     #[test]
     fn folds_per_ecosystem() {
         let cases = [
-            (EcosystemKind::PyPI, "Django_REST.framework", "django-rest-framework"),
+            (
+                EcosystemKind::PyPI,
+                "Django_REST.framework",
+                "django-rest-framework",
+            ),
             (EcosystemKind::PyPI, "zope.interface", "zope-interface"),
             (EcosystemKind::PyPI, "a--__..b", "a-b"),
             (EcosystemKind::CratesIo, "Serde_JSON", "serde-json"),
-            (EcosystemKind::Packagist, "Symfony/HTTP-Kernel", "symfony/http-kernel"),
+            (
+                EcosystemKind::Packagist,
+                "Symfony/HTTP-Kernel",
+                "symfony/http-kernel",
+            ),
             (EcosystemKind::NuGet, "Newtonsoft.Json", "newtonsoft.json"),
-            (EcosystemKind::Maven, "org.apache.logging.log4j/log4j-core", "org.apache.logging.log4j:log4j-core"),
-            (EcosystemKind::Maven, "org.apache.logging.log4j:log4j-core", "org.apache.logging.log4j:log4j-core"),
+            (
+                EcosystemKind::Maven,
+                "org.apache.logging.log4j/log4j-core",
+                "org.apache.logging.log4j:log4j-core",
+            ),
+            (
+                EcosystemKind::Maven,
+                "org.apache.logging.log4j:log4j-core",
+                "org.apache.logging.log4j:log4j-core",
+            ),
             (EcosystemKind::Npm, "@Angular/core", "@Angular/core"),
             (EcosystemKind::Npm, " JSONStream ", "JSONStream"),
-            (EcosystemKind::Go, "github.com/BurntSushi/toml/", "github.com/BurntSushi/toml"),
+            (
+                EcosystemKind::Go,
+                "github.com/BurntSushi/toml/",
+                "github.com/BurntSushi/toml",
+            ),
             (EcosystemKind::RubyGems, "RedCloth", "RedCloth"),
         ];
         for (kind, input, expected) in cases {

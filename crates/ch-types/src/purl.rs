@@ -36,7 +36,9 @@ fn decode(s: &str) -> Result<String, &'static str> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3).ok_or("truncated percent-encoding")?;
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .ok_or("truncated percent-encoding")?;
             let hex = std::str::from_utf8(hex).map_err(|_| "bad percent-encoding")?;
             let b = u8::from_str_radix(hex, 16).map_err(|_| "bad percent-encoding")?;
             out.push(b);
@@ -69,7 +71,9 @@ impl Purl {
             reason,
         };
         let s = input.trim();
-        let (scheme, rest) = s.split_once(':').ok_or_else(|| err("missing `pkg:` scheme"))?;
+        let (scheme, rest) = s
+            .split_once(':')
+            .ok_or_else(|| err("missing `pkg:` scheme"))?;
         if !scheme.eq_ignore_ascii_case("pkg") {
             return Err(err("scheme must be `pkg`"));
         }
@@ -280,14 +284,54 @@ mod tests {
     fn parses_and_maps_to_osv() {
         let cases = [
             ("pkg:pypi/Jinja2@2.4.1", "PyPI", "Jinja2", Some("2.4.1")),
-            ("pkg:npm/%40angular/core@1.0.0", "npm", "@angular/core", Some("1.0.0")),
-            ("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", "Maven", "org.apache.logging.log4j:log4j-core", Some("2.14.1")),
-            ("pkg:golang/github.com/gin-gonic/gin@v1.6.0", "Go", "github.com/gin-gonic/gin", Some("v1.6.0")),
-            ("pkg:cargo/smallvec@1.6.0", "crates.io", "smallvec", Some("1.6.0")),
-            ("pkg:composer/symfony/http-kernel@4.4.0", "Packagist", "symfony/http-kernel", Some("4.4.0")),
-            ("pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64&distro=debian-12", "Debian:12", "openssl", Some("3.0.11-1~deb12u2")),
-            ("pkg:apk/alpine/musl@1.2.4-r2?distro=3.19.1", "Alpine:v3.19", "musl", Some("1.2.4-r2")),
-            ("pkg:rpm/almalinux/bash@5.1.8-6.el9?distro=almalinux-9.3", "AlmaLinux:9", "bash", Some("5.1.8-6.el9")),
+            (
+                "pkg:npm/%40angular/core@1.0.0",
+                "npm",
+                "@angular/core",
+                Some("1.0.0"),
+            ),
+            (
+                "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
+                "Maven",
+                "org.apache.logging.log4j:log4j-core",
+                Some("2.14.1"),
+            ),
+            (
+                "pkg:golang/github.com/gin-gonic/gin@v1.6.0",
+                "Go",
+                "github.com/gin-gonic/gin",
+                Some("v1.6.0"),
+            ),
+            (
+                "pkg:cargo/smallvec@1.6.0",
+                "crates.io",
+                "smallvec",
+                Some("1.6.0"),
+            ),
+            (
+                "pkg:composer/symfony/http-kernel@4.4.0",
+                "Packagist",
+                "symfony/http-kernel",
+                Some("4.4.0"),
+            ),
+            (
+                "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64&distro=debian-12",
+                "Debian:12",
+                "openssl",
+                Some("3.0.11-1~deb12u2"),
+            ),
+            (
+                "pkg:apk/alpine/musl@1.2.4-r2?distro=3.19.1",
+                "Alpine:v3.19",
+                "musl",
+                Some("1.2.4-r2"),
+            ),
+            (
+                "pkg:rpm/almalinux/bash@5.1.8-6.el9?distro=almalinux-9.3",
+                "AlmaLinux:9",
+                "bash",
+                Some("5.1.8-6.el9"),
+            ),
             ("pkg:gem/rails@7.0.0", "RubyGems", "rails", Some("7.0.0")),
         ];
         for (input, eco, name, version) in cases {
@@ -312,7 +356,14 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        for s in ["", "npm/foo", "http:npm/foo", "pkg:npm", "pkg:npm/%zz", "pkg:1x/foo"] {
+        for s in [
+            "",
+            "npm/foo",
+            "http:npm/foo",
+            "pkg:npm",
+            "pkg:npm/%zz",
+            "pkg:1x/foo",
+        ] {
             assert!(Purl::parse(s).is_err(), "{s}");
         }
     }

@@ -148,6 +148,14 @@ impl Scheme {
         Ok(Version { scheme: self, repr })
     }
 
+    /// Whether versions of `self` and `other` compare meaningfully with each other:
+    /// the same scheme, or two members of the SemVer family (SemVer, npm, Go), which
+    /// differ only in what they accept, not in how they order.
+    pub fn orders_like(self, other: Scheme) -> bool {
+        let semver = |s| matches!(s, Scheme::SemVer | Scheme::Npm | Scheme::Go);
+        self == other || (semver(self) && semver(other))
+    }
+
     /// Compares two version strings under this scheme.
     pub fn compare(self, a: &str, b: &str) -> Result<Ordering, VersionError> {
         Ok(self.parse(a)?.cmp(&self.parse(b)?))

@@ -1,28 +1,402 @@
-//! PLACEHOLDER, being replaced in this session: rpm ordering, falling back to the generic order.
+//! RPM version ordering (Red Hat, AlmaLinux, Rocky Linux, SUSE, openSUSE, Mageia,
+//! Photon OS, openEuler, Azure Linux), as rpm 4.18's `rpmvercmp` applied to
+//! epoch, version and release the way osv.dev does.
+//!
+//! Reference: rpm `rpmio/rpmvercmp.c` (`rpmvercmp`) and `lib/rpmver.c`
+//! (`rpmverCmp`, used by `rpm.labelCompare`); osv.dev `osv/ecosystems/redhat.py`, which
+//! sorts with `osv/third_party/univers/rpm.py` (`RpmVersion.from_string`). Checked by
+//! `tests/differential_os.rs` against python3-rpm (`rpm.labelCompare`).
+//!
+//! # Syntax
+//! `[epoch:]version[-release]`, as osv.dev's `from_evr` splits it:
+//! * If the string has a `:`, the part before the first one is the epoch; it must be
+//!   ASCII digits or empty (empty means 0, as in rpm). A missing epoch is 0.
+//! * The rest is split at its **last** `-`: version before, release after. Without a
+//!   `-` the release is empty.
+//! * The version must not be empty. Every character must be printable ASCII other
+//!   than a space (rpm's spec parser allows even fewer in a version).
+//!
+//! # Order
+//! Epochs compare by numeric value (any length). Then versions, then releases, each
+//! with `rpmvercmp`: characters other than ASCII letters, digits, `~` and `^` only
+//! separate segments. Segments are runs of digits, runs of letters, `~` and `^`,
+//! compared left to right:
+//! * `~` sorts before everything, including the end (`1.0~rc1 < 1.0`);
+//! * `^` sorts after the end but before anything else (`1.0 < 1.0^git1 < 1.0.1`);
+//! * a digit run is newer than a letter run; digit runs compare by value (leading
+//!   zeros ignored, any length); letter runs compare by bytes (`A < Z < a`);
+//! * when one side runs out, the side with segments left is newer.
+//!
+//! So `1.0 = 1.0.` = `1_0` (separators are not compared) and `1.01 = 1.1`.
+//!
+//! # Differences
+//! * **Missing vs empty release.** osv.dev reads a missing release (`1.0`) as the
+//!   empty string, so `1.0 = 1.0-` and `1.0 < 1.0-1`; we follow it. python3-rpm's
+//!   `labelCompare` with a `None` release (how rpm's `parseEVR` splits `1.0`) orders it
+//!   before every release *including the empty one*, so it has `1.0 < 1.0-`. Only
+//!   strings ending in `-` are affected.
+//! * **`^` on the right-hand side.** univers' `Vercmp.compare` returns the wrong sign
+//!   when only the *second* string has a `^` at a segment where the first has more
+//!   segments (it says `1.0.1 < 1.0^git1`, and also `1.0^git1 < 1.0.1`). We follow
+//!   `rpmvercmp`, which is antisymmetric; a total order requires it.
+//! * **Non-digit epochs** (`a:1.0`): rpm takes the whole string as the version,
+//!   osv.dev silently uses epoch 0 and drops the prefix; we reject them.
+//! * **Non-ASCII, whitespace, control characters**: osv.dev drops non-ASCII
+//!   characters and strips surrounding whitespace; rpm treats them as separators; we
+//!   reject them. An empty version (`1:-1`) is rejected too.
 
 use std::cmp::Ordering;
 
-use crate::generic::GenericVersion;
+/// A parsed RPM EVR.
+#[derive(Debug, Clone)]
+pub struct RpmVersion {
+    /// Epoch digits without leading zeros.
+    epoch: String,
+    version: Vec<Segment>,
+    release: Vec<Segment>,
+}
 
-/// A rpm version.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RpmVersion(GenericVersion);
+enum Segment {
+    Tilde,
+    Caret,
+    /// Digits without leading zeros.
+    Number(String),
+    Alpha(String),
+}
 
 impl RpmVersion {
-    /// Parses a version.
+    /// Parses `[epoch:]version[-release]` (see module docs).
     pub fn parse(input: &str) -> Result<Self, String> {
-        GenericVersion::parse(input).map(RpmVersion)
+        if input.is_empty() {
+            return Err("version string is empty".to_owned());
+        }
+        if !input.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err("only printable ascii without spaces is allowed".to_owned());
+        }
+        let (epoch, rest) = match input.split_once(':') {
+            Some((epoch, rest)) => {
+                if !epoch.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err("epoch is not a number".to_owned());
+                }
+                (epoch.trim_start_matches('0'), rest)
+            }
+            None => ("", input),
+        };
+        let (version, release) = rest.rsplit_once('-').unwrap_or((rest, ""));
+        if version.is_empty() {
+            return Err("version is empty".to_owned());
+        }
+        Ok(RpmVersion {
+            epoch: epoch.to_owned(),
+            version: segments(version),
+            release: segments(release),
+        })
+    }
+}
+
+fn segments(s: &str) -> Vec<Segment> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'~' {
+            out.push(Segment::Tilde);
+            i += 1;
+        } else if c == b'^' {
+            out.push(Segment::Caret);
+            i += 1;
+        } else if c.is_ascii_digit() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            out.push(Segment::Number(
+                s[start..i].trim_start_matches('0').to_owned(),
+            ));
+        } else if c.is_ascii_alphabetic() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            out.push(Segment::Alpha(s[start..i].to_owned()));
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn cmp_digits(a: &str, b: &str) -> Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+/// `rpmvercmp` over pre-split segments.
+fn vercmp(a: &[Segment], b: &[Segment]) -> Ordering {
+    let mut i = 0;
+    loop {
+        let (x, y) = (a.get(i), b.get(i));
+        i += 1;
+        match (x, y) {
+            (None, None) => return Ordering::Equal,
+            (Some(Segment::Tilde), Some(Segment::Tilde))
+            | (Some(Segment::Caret), Some(Segment::Caret)) => continue,
+            (Some(Segment::Tilde), _) => return Ordering::Less,
+            (_, Some(Segment::Tilde)) => return Ordering::Greater,
+            (None, Some(Segment::Caret)) => return Ordering::Less,
+            (Some(Segment::Caret), None) => return Ordering::Greater,
+            (Some(Segment::Caret), Some(_)) => return Ordering::Less,
+            (Some(_), Some(Segment::Caret)) => return Ordering::Greater,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(Segment::Number(p)), Some(Segment::Number(q))) => {
+                let o = cmp_digits(p, q);
+                if o != Ordering::Equal {
+                    return o;
+                }
+            }
+            (Some(Segment::Alpha(p)), Some(Segment::Alpha(q))) => {
+                let o = p.as_bytes().cmp(q.as_bytes());
+                if o != Ordering::Equal {
+                    return o;
+                }
+            }
+            (Some(Segment::Number(_)), Some(Segment::Alpha(_))) => return Ordering::Greater,
+            (Some(Segment::Alpha(_)), Some(Segment::Number(_))) => return Ordering::Less,
+        }
     }
 }
 
 impl Ord for RpmVersion {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.0.cmp(&other.0)
+        cmp_digits(&self.epoch, &other.epoch)
+            .then_with(|| vercmp(&self.version, &other.version))
+            .then_with(|| vercmp(&self.release, &other.release))
     }
 }
 
 impl PartialOrd for RpmVersion {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for RpmVersion {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for RpmVersion {}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn v(s: &str) -> RpmVersion {
+        RpmVersion::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    fn vc(a: &str, b: &str) -> Ordering {
+        vercmp(&segments(a), &segments(b))
+    }
+
+    /// rpm's own `rpmvercmp` test vectors (tests/rpmvercmp.at, rpm 4.18): (a, b, result).
+    const RPMVERCMP: &[(&str, &str, i8)] = &[
+        ("1.0", "1.0", 0),
+        ("1.0", "2.0", -1),
+        ("2.0", "1.0", 1),
+        ("2.0.1", "2.0.1", 0),
+        ("2.0", "2.0.1", -1),
+        ("2.0.1", "2.0", 1),
+        ("2.0.1a", "2.0.1a", 0),
+        ("2.0.1a", "2.0.1", 1),
+        ("2.0.1", "2.0.1a", -1),
+        ("5.5p1", "5.5p1", 0),
+        ("5.5p1", "5.5p2", -1),
+        ("5.5p2", "5.5p1", 1),
+        ("5.5p10", "5.5p10", 0),
+        ("5.5p1", "5.5p10", -1),
+        ("5.5p10", "5.5p1", 1),
+        ("10xyz", "10.1xyz", -1),
+        ("10.1xyz", "10xyz", 1),
+        ("xyz10", "xyz10", 0),
+        ("xyz10", "xyz10.1", -1),
+        ("xyz10.1", "xyz10", 1),
+        ("xyz.4", "xyz.4", 0),
+        ("xyz.4", "8", -1),
+        ("8", "xyz.4", 1),
+        ("xyz.4", "2", -1),
+        ("2", "xyz.4", 1),
+        ("5.5p2", "5.6p1", -1),
+        ("5.6p1", "5.5p2", 1),
+        ("5.6p1", "6.5p1", -1),
+        ("6.5p1", "5.6p1", 1),
+        ("6.0.rc1", "6.0", 1),
+        ("6.0", "6.0.rc1", -1),
+        ("10b2", "10a1", 1),
+        ("10a2", "10b2", -1),
+        ("1.0aa", "1.0aa", 0),
+        ("1.0a", "1.0aa", -1),
+        ("1.0aa", "1.0a", 1),
+        ("10.0001", "10.0001", 0),
+        ("10.0001", "10.1", 0),
+        ("10.1", "10.0001", 0),
+        ("10.0001", "10.0039", -1),
+        ("10.0039", "10.0001", 1),
+        ("4.999.9", "5.0", -1),
+        ("5.0", "4.999.9", 1),
+        ("20101121", "20101121", 0),
+        ("20101121", "20101122", -1),
+        ("20101122", "20101121", 1),
+        ("2_0", "2_0", 0),
+        ("2.0", "2_0", 0),
+        ("2_0", "2.0", 0),
+        ("a", "a", 0),
+        ("a+", "a+", 0),
+        ("a+", "a_", 0),
+        ("a_", "a+", 0),
+        ("+a", "+a", 0),
+        ("+a", "_a", 0),
+        ("_a", "+a", 0),
+        ("+_", "+_", 0),
+        ("_+", "+_", 0),
+        ("_+", "_+", 0),
+        ("+", "_", 0),
+        ("_", "+", 0),
+        ("1.0~rc1", "1.0~rc1", 0),
+        ("1.0~rc1", "1.0", -1),
+        ("1.0", "1.0~rc1", 1),
+        ("1.0~rc1", "1.0~rc2", -1),
+        ("1.0~rc2", "1.0~rc1", 1),
+        ("1.0~rc1~git123", "1.0~rc1~git123", 0),
+        ("1.0~rc1~git123", "1.0~rc1", -1),
+        ("1.0~rc1", "1.0~rc1~git123", 1),
+        ("1.0^", "1.0^", 0),
+        ("1.0^", "1.0", 1),
+        ("1.0", "1.0^", -1),
+        ("1.0^git1", "1.0^git1", 0),
+        ("1.0^git1", "1.0", 1),
+        ("1.0", "1.0^git1", -1),
+        ("1.0^git1", "1.0^git2", -1),
+        ("1.0^git2", "1.0^git1", 1),
+        ("1.0^git1", "1.01", -1),
+        ("1.01", "1.0^git1", 1),
+        ("1.0^20160101", "1.0^20160101", 0),
+        ("1.0^20160101", "1.0.1", -1),
+        ("1.0.1", "1.0^20160101", 1),
+        ("1.0^20160101^git1", "1.0^20160101^git1", 0),
+        ("1.0^20160102", "1.0^20160101^git1", 1),
+        ("1.0^20160101^git1", "1.0^20160102", -1),
+        ("1.0~rc1^git1", "1.0~rc1^git1", 0),
+        ("1.0~rc1^git1", "1.0~rc1", 1),
+        ("1.0~rc1", "1.0~rc1^git1", -1),
+        ("1.0^git1~pre", "1.0^git1~pre", 0),
+        ("1.0^git1", "1.0^git1~pre", 1),
+        ("1.0^git1~pre", "1.0^git1", -1),
+        ("1.900", "1.8000", -1),
+        ("FC5", "fc4", -1),
+        ("2a", "2.0", -1),
+        ("1.0", "1.fc4", 1),
+        ("3.0.0_fc", "3.0.0.fc", 0),
+    ];
+
+    #[test]
+    fn rpmvercmp_vectors() {
+        for (a, b, r) in RPMVERCMP {
+            assert_eq!(vc(a, b), r.cmp(&0), "rpmvercmp({a}, {b})");
+            assert_eq!(vc(b, a), r.cmp(&0).reverse(), "rpmvercmp({b}, {a})");
+        }
+    }
+
+    /// Each list is strictly increasing as full EVRs.
+    const ORDERED: &[&[&str]] = &[
+        &[
+            "0-0.10.20200515gitb52ac13.el8",
+            "0.9-1",
+            "1.0~rc1-1",
+            "1.0",
+            "1.0-0.1",
+            "1.0-1",
+            "1.0-1.el8",
+            "1.0-1.el8_5",
+            "1.0-1.el8_5.1",
+            "1.0-2.el8",
+            "1.0-10.el8",
+            "1.0^git1-1",
+            "1.0.1-1",
+            "1.1-1",
+            "1:0.1-1",
+            "2:0-0",
+            "10:0",
+            "99999999999999999999:0",
+        ],
+        &["1.0-1~beta", "1.0-1", "1.0-1^post", "1.0-1.1"],
+        &["0:1.0-1", "1:1.0-1"],
+        &[
+            "1.2.3-1.module_el8.0.0+6004+2fc32706",
+            "1.2.3-1.module_el8.6.0+2786+d7c38b21",
+        ],
+    ];
+
+    const EQUAL: &[(&str, &str)] = &[
+        ("1.0-1", "0:1.0-1"),
+        ("1.0-1", ":1.0-1"),
+        ("1.0-1", "000:1.0-1"),
+        ("1.0-1", "1.0-01"),
+        ("1.0-1", "1_0-1"),
+        ("1.0", "1.0-"),
+        ("1.0.", "1.0"),
+        ("1:2:3", "1:2.3"),
+        ("1.0-1.el8", "1.0-1.el8."),
+    ];
+
+    #[test]
+    fn ordered_tables() {
+        for list in ORDERED {
+            for (i, a) in list.iter().enumerate() {
+                assert_eq!(v(a).cmp(&v(a)), Ordering::Equal, "{a} = {a}");
+                for b in &list[i + 1..] {
+                    assert!(v(a) < v(b), "{a} < {b}");
+                    assert!(v(b) > v(a), "{b} > {a}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn equalities() {
+        for (a, b) in EQUAL {
+            assert_eq!(v(a), v(b), "{a} = {b}");
+            assert_eq!(v(b), v(a), "{b} = {a}");
+        }
+    }
+
+    #[test]
+    fn caret_is_antisymmetric() {
+        // univers gets the right-hand `^` case wrong; we follow rpmvercmp.
+        assert!(v("1.0.1") > v("1.0^git1"));
+        assert!(v("1.0^git1") < v("1.0.1"));
+    }
+
+    #[test]
+    fn rejected() {
+        for s in [
+            "", "a:1.0", "1.0 -1", " 1.0", "1.0\t", "1.0é", "1:-1", "-1", ":", "1:",
+        ] {
+            assert!(RpmVersion::parse(s).is_err(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn never_panics() {
+        let big = format!("1.{}-1", "9".repeat(10_000));
+        let bigger = format!("1.1{}-1", "0".repeat(10_000));
+        assert!(v(&big) < v(&bigger));
+        for s in ["~", "^", "~~^^", "-", "1-~", "!!!"] {
+            let _ = RpmVersion::parse(s);
+        }
     }
 }

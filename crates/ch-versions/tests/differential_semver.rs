@@ -17,18 +17,44 @@ fn node_semver() -> ReferenceTool {
 /// numeric vs alphanumeric, build metadata, large numbers.
 fn generated() -> Vec<String> {
     let mut out = Vec::new();
-    for core in ["0.0.0", "0.0.1", "1.0.0", "1.2.3", "1.10.0", "10.0.0", "99999999999.0.0"] {
+    for core in [
+        "0.0.0",
+        "0.0.1",
+        "1.0.0",
+        "1.2.3",
+        "1.10.0",
+        "10.0.0",
+        "99999999999.0.0",
+    ] {
         out.push(core.to_owned());
         for pre in [
-            "alpha", "alpha.1", "alpha.beta", "beta", "beta.2", "beta.11", "rc.1", "0", "1",
-            "01a", "a.b.c.d", "alpha-1", "x.7.z.92", "-", "0.0",
+            "alpha",
+            "alpha.1",
+            "alpha.beta",
+            "beta",
+            "beta.2",
+            "beta.11",
+            "rc.1",
+            "0",
+            "1",
+            "01a",
+            "a.b.c.d",
+            "alpha-1",
+            "x.7.z.92",
+            "-",
+            "0.0",
         ] {
             out.push(format!("{core}-{pre}"));
         }
         out.push(format!("{core}+build.1"));
         out.push(format!("{core}-rc.1+build.5"));
     }
-    out.extend(["01.0.0", "1.0", "1", "1.0.0-01", "1.0.0-", "1.0.0+", "a.b.c"].map(String::from));
+    out.extend(
+        [
+            "01.0.0", "1.0", "1", "1.0.0-01", "1.0.0-", "1.0.0+", "a.b.c",
+        ]
+        .map(String::from),
+    );
     out
 }
 
@@ -57,13 +83,22 @@ fn semver_matches_node_semver_on_strict_versions() {
     }
     let mut versions = generated();
     if let Some(data) = shared_data() {
-        versions.extend(osv_versions(&[data.join("osv-rustsec/all.zip")], "crates.io"));
+        versions.extend(osv_versions(
+            &[data.join("osv-rustsec/all.zip")],
+            "crates.io",
+        ));
     }
     // node-semver accepts a leading `v`, strict SemVer 2.0.0 does not: that is the
     // only allowed difference.
-    common::check_against(Scheme::SemVer, &tool, versions, 20_000, |a, b, ours, theirs| {
-        ours == "!" && theirs != "!" && (a.starts_with('v') || b.starts_with('v'))
-    });
+    common::check_against(
+        Scheme::SemVer,
+        &tool,
+        versions,
+        20_000,
+        |a, b, ours, theirs| {
+            ours == "!" && theirs != "!" && (a.starts_with('v') || b.starts_with('v'))
+        },
+    );
 }
 
 #[test]
