@@ -134,7 +134,9 @@ impl AdvisoryDb {
     /// The saved sync state of a source, if any.
     pub fn source_state(&self, source: &str) -> Result<Option<String>, DbError> {
         self.conn
-            .query_row("SELECT state FROM source WHERE name = ?1", [source], |r| r.get(0))
+            .query_row("SELECT state FROM source WHERE name = ?1", [source], |r| {
+                r.get(0)
+            })
             .or_else(|e| match e {
                 rusqlite::Error::QueryReturnedNoRows => Ok(None),
                 e => Err(e),
@@ -216,9 +218,9 @@ impl Importer<'_> {
             entries.sort();
             for entry in entries {
                 let is_data = entry.is_dir()
-                    || entry
-                        .extension()
-                        .is_some_and(|x| x.eq_ignore_ascii_case("json") || x.eq_ignore_ascii_case("zip"));
+                    || entry.extension().is_some_and(|x| {
+                        x.eq_ignore_ascii_case("json") || x.eq_ignore_ascii_case("zip")
+                    });
                 if is_data {
                     self.add_path(&entry, false)?;
                 }
@@ -261,7 +263,10 @@ impl Importer<'_> {
             let mut entry = match archive.by_index(i) {
                 Ok(e) => e,
                 Err(e) => {
-                    self.malformed(format!("{}:#{i}", path.display()), format!("unreadable zip entry: {e}"));
+                    self.malformed(
+                        format!("{}:#{i}", path.display()),
+                        format!("unreadable zip entry: {e}"),
+                    );
                     continue;
                 }
             };
@@ -285,7 +290,8 @@ impl Importer<'_> {
     /// A JSON file: one record, an array of records, or `{"vulns": [...]}`.
     fn add_json_file(&mut self, location: &str, bytes: &[u8]) -> Result<(), DbError> {
         let trimmed = bytes.trim_ascii_start();
-        if trimmed.first() == Some(&b'[') || trimmed.windows(7).take(64).any(|w| w == b"\"vulns\"") {
+        if trimmed.first() == Some(&b'[') || trimmed.windows(7).take(64).any(|w| w == b"\"vulns\"")
+        {
             let value: serde_json::Value = match serde_json::from_slice(bytes) {
                 Ok(v) => v,
                 Err(e) => {
@@ -302,7 +308,11 @@ impl Importer<'_> {
                     }
                 },
                 _ => {
-                    self.malformed(location.to_owned(), "expected an OSV record, an array of records, or {\"vulns\": [...]}".to_owned());
+                    self.malformed(
+                        location.to_owned(),
+                        "expected an OSV record, an array of records, or {\"vulns\": [...]}"
+                            .to_owned(),
+                    );
                     return Ok(());
                 }
             };
@@ -430,7 +440,7 @@ impl Importer<'_> {
                         position as i64,
                         package.ecosystem,
                         ecosystem.base(),
-                        ecosystem.release_key(),
+                        ecosystem.release_key().map(|r| r.into_owned()),
                         package.name,
                         name_key,
                         withdrawn,
@@ -454,7 +464,9 @@ impl Importer<'_> {
     /// Removes the records this source supplied before and did not list this time.
     fn prune(&mut self) -> Result<(), DbError> {
         self.tx
-            .execute_batch("CREATE TEMP TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY); DELETE FROM seen;")
+            .execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY); DELETE FROM seen;",
+            )
             .map_err(|e| self.sql(e))?;
         for id in std::mem::take(&mut self.seen) {
             self.tx

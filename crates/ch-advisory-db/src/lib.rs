@@ -38,7 +38,9 @@ pub struct AdvisoryDb {
 
 impl std::fmt::Debug for AdvisoryDb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AdvisoryDb").field("path", &self.path).finish()
+        f.debug_struct("AdvisoryDb")
+            .field("path", &self.path)
+            .finish()
     }
 }
 

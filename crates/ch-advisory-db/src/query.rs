@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use ch_osv::group::group_by_alias;
-use ch_osv::{scheme_for, Advisory, CompiledAffected, Affected};
+use ch_osv::{scheme_for, Advisory, Affected, CompiledAffected};
 use ch_types::{normalize_name, Ecosystem};
 use ch_versions::Version;
 
@@ -141,9 +141,10 @@ impl AdvisoryDb {
             .map_err(|e| self.sql_err(e))?;
         let mut hits: Vec<Hit> = Vec::new();
         for row in rows {
-            let (advisory_id, entry_ecosystem, entry_release, entry) = row.map_err(|e| self.sql_err(e))?;
+            let (advisory_id, entry_ecosystem, entry_release, entry) =
+                row.map_err(|e| self.sql_err(e))?;
             if let (Some(want), Some(have)) = (&release, &entry_release) {
-                if want != have {
+                if want.as_ref() != have.as_str() {
                     continue;
                 }
             }
@@ -179,10 +180,12 @@ impl AdvisoryDb {
             }
         }
         let ids: Vec<&String> = records.keys().collect();
-        let groups = group_by_alias(
-            ids.iter()
-                .map(|id| (id.as_str(), records[*id].aliases().iter().map(String::as_str))),
-        );
+        let groups = group_by_alias(ids.iter().map(|id| {
+            (
+                id.as_str(),
+                records[*id].aliases().iter().map(String::as_str),
+            )
+        }));
         let mut out = Vec::with_capacity(groups.len());
         for group in groups {
             let member_ids: Vec<&str> = group.members.iter().map(|&m| ids[m].as_str()).collect();
@@ -262,7 +265,11 @@ impl AdvisoryDb {
             .map_err(|e| self.sql_err(e))?;
         let row = stmt
             .query_row([id], |r| {
-                Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+                Ok((
+                    r.get::<_, Vec<u8>>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
             })
             .map(Some)
             .or_else(|e| match e {
@@ -294,7 +301,9 @@ impl AdvisoryDb {
         }
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT DISTINCT advisory_id FROM alias WHERE name = ?1 ORDER BY advisory_id")
+            .prepare_cached(
+                "SELECT DISTINCT advisory_id FROM alias WHERE name = ?1 ORDER BY advisory_id",
+            )
             .map_err(|e| self.sql_err(e))?;
         let ids: Vec<String> = stmt
             .query_map([wanted], |r| r.get(0))

@@ -166,10 +166,12 @@ impl Syncer {
     /// The ecosystem folders the source lists in `ecosystems.txt`.
     pub fn ecosystems(&self) -> Result<Vec<String>, SyncError> {
         let url = self.url("ecosystems.txt");
-        let bytes = self.get_bytes(&url, 1 << 20)?.ok_or_else(|| SyncError::Http {
-            url: url.clone(),
-            reason: "not found".to_owned(),
-        })?;
+        let bytes = self
+            .get_bytes(&url, 1 << 20)?
+            .ok_or_else(|| SyncError::Http {
+                url: url.clone(),
+                reason: "not found".to_owned(),
+            })?;
         Ok(String::from_utf8_lossy(&bytes)
             .lines()
             .map(str::trim)
@@ -213,7 +215,9 @@ impl Syncer {
         let seen_us = parse_timestamp("newest", newest).unwrap_or(i64::MIN);
         let url = self.url(&format!("{ecosystem}/modified_id.csv"));
         let Some(mut response) = self.get(&url)? else {
-            progress(&format!("{ecosystem}: no modified_id.csv; downloading the whole export"));
+            progress(&format!(
+                "{ecosystem}: no modified_id.csv; downloading the whole export"
+            ));
             return Ok(None);
         };
         let mut n_bytes = 0u64;
@@ -222,9 +226,11 @@ impl Syncer {
         let mut line = String::new();
         loop {
             line.clear();
-            let n = std::io::BufRead::read_line(&mut reader, &mut line).map_err(|e| SyncError::Http {
-                url: url.clone(),
-                reason: e.to_string(),
+            let n = std::io::BufRead::read_line(&mut reader, &mut line).map_err(|e| {
+                SyncError::Http {
+                    url: url.clone(),
+                    reason: e.to_string(),
+                }
             })?;
             if n == 0 {
                 break;
@@ -268,12 +274,12 @@ impl Syncer {
         let mut records = Vec::with_capacity(changed.len());
         for (_, id) in &changed {
             let record_url = self.url(&format!("{ecosystem}/{id}.json"));
-            let bytes = self
-                .get_bytes(&record_url, 64 << 20)?
-                .ok_or_else(|| SyncError::Verify {
-                    url: record_url.clone(),
-                    reason: "listed in modified_id.csv but not found".to_owned(),
-                })?;
+            let bytes =
+                self.get_bytes(&record_url, 64 << 20)?
+                    .ok_or_else(|| SyncError::Verify {
+                        url: record_url.clone(),
+                        reason: "listed in modified_id.csv but not found".to_owned(),
+                    })?;
             n_bytes += bytes.len() as u64;
             let advisory = Advisory::from_json(&bytes).map_err(|e| SyncError::Verify {
                 url: record_url.clone(),
@@ -287,7 +293,10 @@ impl Syncer {
             }
             records.push((record_url, bytes));
         }
-        let newest = changed.iter().map(|(s, _)| s.as_str()).max_by_key(|s| parse_timestamp("modified", s).unwrap_or(i64::MIN));
+        let newest = changed
+            .iter()
+            .map(|(s, _)| s.as_str())
+            .max_by_key(|s| parse_timestamp("modified", s).unwrap_or(i64::MIN));
         let report = db.import_records(
             &source_name(ecosystem),
             &self.url(ecosystem),
@@ -302,7 +311,12 @@ impl Syncer {
         }))
     }
 
-    fn full(&self, db: &mut AdvisoryDb, ecosystem: &str, progress: &dyn Fn(&str)) -> Result<EcosystemSync, SyncError> {
+    fn full(
+        &self,
+        db: &mut AdvisoryDb,
+        ecosystem: &str,
+        progress: &dyn Fn(&str),
+    ) -> Result<EcosystemSync, SyncError> {
         let url = self.url(&format!("{ecosystem}/all.zip"));
         progress(&format!("{ecosystem}: downloading {url}"));
         let mut response = self.get(&url)?.ok_or_else(|| SyncError::Http {
@@ -314,7 +328,11 @@ impl Syncer {
             .get("content-length")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse().ok());
-        let folder = db.path().parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let folder = db
+            .path()
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let mut temp = tempfile::Builder::new()
             .prefix(".sync-")
             .suffix(".zip")
@@ -378,8 +396,8 @@ impl Syncer {
 /// entry is corrupt, or no record reads.
 fn verify_zip(path: &Path) -> Result<Option<String>, String> {
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut archive =
-        zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| format!("not a zip archive: {e}"))?;
+    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file))
+        .map_err(|e| format!("not a zip archive: {e}"))?;
     let mut newest: Option<(i64, String)> = None;
     let mut n_valid = 0usize;
     let mut bytes = Vec::new();

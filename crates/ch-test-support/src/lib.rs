@@ -8,8 +8,12 @@
 //! * [`ReferenceTool`]: runs a reference implementation (Python `packaging`, dpkg,
 //!   node-semver, …) as one batch process for differential tests.
 //!
+//! * [`mirror::OsvMirror`]: a loopback HTTP server laid out like osv.dev's bucket.
+//!
 //! Never a dependency of production code.
 #![allow(clippy::unwrap_used)]
+
+pub mod mirror;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};

@@ -1,0 +1,68 @@
+//! The indexed matcher gives exactly the answers of evaluating every entry, on
+//! every version string of the shared data (and neighbours of them).
+#![allow(clippy::unwrap_used)]
+
+use ch_advisory_db::AdvisoryDb;
+use ch_test_support::mirror::SHARED_EXPORTS;
+use ch_types::{normalize_name, Ecosystem};
+
+#[test]
+fn index_agrees_with_linear_evaluation_on_all_shared_data() {
+    let Some(data) = ch_test_support::shared_data() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = AdvisoryDb::open_or_create(&dir.path().join("t.db")).unwrap();
+    for (_, rel) in SHARED_EXPORTS {
+        db.import_path(&data.join(rel)).unwrap();
+    }
+    let matcher = db.matcher().unwrap();
+    let (mut n_checks, mut n_hits) = (0usize, 0usize);
+    let (mut fast, mut slow) = (Vec::new(), Vec::new());
+    for (_, rel) in SHARED_EXPORTS {
+        for (_, record) in ch_test_support::osv_zip_records(&data.join(rel)) {
+            for affected in record["affected"].as_array().into_iter().flatten() {
+                let eco_text = affected["package"]["ecosystem"].as_str().unwrap_or("");
+                let Ok(eco) = Ecosystem::parse(eco_text) else {
+                    continue;
+                };
+                let name = normalize_name(
+                    eco.kind(),
+                    affected["package"]["name"].as_str().unwrap_or(""),
+                );
+                let base_eco = Ecosystem::parse(eco.base()).unwrap();
+                let mut versions: Vec<String> = affected["versions"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect();
+                for range in affected["ranges"].as_array().into_iter().flatten() {
+                    for event in range["events"].as_array().into_iter().flatten() {
+                        for (_, v) in event.as_object().into_iter().flatten() {
+                            if let Some(v) = v.as_str() {
+                                versions.push(v.to_owned());
+                                versions.push(format!("{v}.1"));
+                                versions.push(format!("{v}-1"));
+                            }
+                        }
+                    }
+                }
+                for v in &versions {
+                    for e in [&eco, &base_eco] {
+                        fast.clear();
+                        slow.clear();
+                        let a = matcher.check(e, &name, v, &mut fast);
+                        let b = matcher.check_linear(e, &name, v, &mut slow);
+                        assert_eq!(a.is_ok(), b.is_ok(), "{e} {name} {v}");
+                        assert_eq!(fast, slow, "{e} {name} {v}");
+                        n_checks += 1;
+                        n_hits += fast.len();
+                    }
+                }
+            }
+        }
+    }
+    assert!(n_checks > 500_000, "{n_checks}");
+    assert!(n_hits > 1_000_000, "{n_hits}");
+}
