@@ -14,8 +14,11 @@ command -v php >/dev/null || need_apt+=(php-cli)
 [ -f /usr/share/php/Composer/Semver/Comparator.php ] || need_apt+=(php-composer-semver)
 /usr/bin/python3 -c 'import rpm' 2>/dev/null || need_apt+=(python3-rpm)
 /usr/bin/python3 -c 'import apt_pkg' 2>/dev/null || need_apt+=(python3-apt)
-command -v java >/dev/null || need_apt+=(default-jre-headless)
+# the Maven reference runs as a single-file Java program, which needs the JDK's compiler
+command -v javac >/dev/null || need_apt+=(default-jdk-headless)
 ls /usr/share/maven/lib/maven-artifact-*.jar >/dev/null 2>&1 || need_apt+=(libmaven3-core-java)
+command -v Rscript >/dev/null || need_apt+=(r-base-core)
+command -v opam >/dev/null || need_apt+=(opam)
 command -v node >/dev/null || need_apt+=(nodejs)
 command -v npm >/dev/null || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -24,7 +27,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
-if ! python3 -c 'import packaging, packaging_legacy' 2>/dev/null; then
+if ! python3 -c 'import packaging, packaging_legacy; assert packaging.__version__ == "26.4"' 2>/dev/null; then
   step "pip install (reference: Python packaging)"
   python3 -m pip install -q --disable-pip-version-check -r crates/ch-versions/tests/reference/requirements.txt
 fi

@@ -17,7 +17,11 @@ pub(crate) fn run(db: Option<PathBuf>, cmd: AdvisoryCommand) -> Result<ExitCode>
     let found = db.advisory(&args.id)?;
     if found.is_empty() {
         return Err(hinted(
-            format!("no advisory `{}` (as id or alias) in `{}`", args.id.trim(), db.path().display()),
+            format!(
+                "no advisory `{}` (as id or alias) in `{}`",
+                args.id.trim(),
+                db.path().display()
+            ),
             "ids are case-sensitive; `clearinghouse db stats` shows what the database holds",
         ));
     }
@@ -70,7 +74,11 @@ pub(crate) fn run(db: Option<PathBuf>, cmd: AdvisoryCommand) -> Result<ExitCode>
                         let _ = writeln!(out, "             {r}");
                     }
                     if !affected.versions().is_empty() {
-                        let _ = writeln!(out, "             {} listed versions", affected.versions().len());
+                        let _ = writeln!(
+                            out,
+                            "             {} listed versions",
+                            affected.versions().len()
+                        );
                     }
                 }
                 for r in a.references() {
@@ -79,7 +87,11 @@ pub(crate) fn run(db: Option<PathBuf>, cmd: AdvisoryCommand) -> Result<ExitCode>
                 if let Some(d) = &a.details {
                     let _ = writeln!(out, "\n{}", d.trim());
                 }
-                let _ = writeln!(out, "  (source: {}, imported {})", stored.source, stored.imported_at);
+                let _ = writeln!(
+                    out,
+                    "  (source: {}, imported {})",
+                    stored.source, stored.imported_at
+                );
             }
             out
         }

@@ -47,7 +47,9 @@ pub(crate) fn run(db: Option<PathBuf>, quiet: bool, cmd: DbCommand) -> Result<Ex
                 );
             }
             if n_failed_sources > 0 {
-                warn(&format!("{n_failed_sources} source(s) could not be read; the others were imported"));
+                warn(&format!(
+                    "{n_failed_sources} source(s) could not be read; the others were imported"
+                ));
             }
             note(quiet, &format!("database: {}", db.path().display()));
             Ok(ExitCode::SUCCESS)
@@ -75,8 +77,15 @@ pub(crate) fn run(db: Option<PathBuf>, quiet: bool, cmd: DbCommand) -> Result<Ex
                 match (&done.mode, &done.report) {
                     (SyncMode::UpToDate, _) => note(quiet, &format!("{ecosystem}: up to date")),
                     (mode, Some(report)) => {
-                        let how = if *mode == SyncMode::Full { "full" } else { "incremental" };
-                        note(quiet, &format!("{ecosystem}: {how} sync, {} bytes", done.n_bytes));
+                        let how = if *mode == SyncMode::Full {
+                            "full"
+                        } else {
+                            "incremental"
+                        };
+                        note(
+                            quiet,
+                            &format!("{ecosystem}: {how} sync, {} bytes", done.n_bytes),
+                        );
                         report_source(quiet, false, report);
                     }
                     _ => {}
@@ -119,7 +128,10 @@ fn report_source(quiet: bool, verbose: bool, r: &SourceReport) {
         warn(&format!("{}: {what}: {}", p.location, p.message));
     }
     if r.problems.len() > limit {
-        warn(&format!("… and {} more (use --verbose)", r.problems.len() - limit));
+        warn(&format!(
+            "… and {} more (use --verbose)",
+            r.problems.len() - limit
+        ));
     }
 }
 
@@ -181,7 +193,11 @@ fn stats_out(s: &Stats) -> StatsOut<'_> {
 fn stats_table(s: &Stats) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "database: {}", s.path.display());
-    let _ = writeln!(out, "advisories: {} ({} withdrawn)", s.n_advisories, s.n_withdrawn);
+    let _ = writeln!(
+        out,
+        "advisories: {} ({} withdrawn)",
+        s.n_advisories, s.n_withdrawn
+    );
     if let Some(m) = &s.newest_modified {
         let age = age_days(Some(m)).map_or(String::new(), |d| format!(" ({d} days ago)"));
         let _ = writeln!(out, "newest change: {m}{age}");
@@ -190,7 +206,13 @@ fn stats_table(s: &Stats) -> String {
         let _ = writeln!(out, "last import: {i}");
     }
     let _ = writeln!(out);
-    let width = s.ecosystems.iter().map(|e| e.ecosystem.len()).max().unwrap_or(9).max(9);
+    let width = s
+        .ecosystems
+        .iter()
+        .map(|e| e.ecosystem.len())
+        .max()
+        .unwrap_or(9)
+        .max(9);
     let _ = writeln!(
         out,
         "{:<width$}  {:>10}  {:>9}  {:>8}  {:<13}  releases",
@@ -200,7 +222,12 @@ fn stats_table(s: &Stats) -> String {
         let newest = e.newest_modified.as_deref().unwrap_or("-");
         let newest = newest.get(..10).unwrap_or(newest);
         let releases = if e.releases.len() > 6 {
-            format!("{} … {} ({})", e.releases[0], e.releases[e.releases.len() - 1], e.releases.len())
+            format!(
+                "{} … {} ({})",
+                e.releases[0],
+                e.releases[e.releases.len() - 1],
+                e.releases.len()
+            )
         } else {
             e.releases.join(", ")
         };

@@ -106,14 +106,21 @@ fn vuln_out(m: &VulnerabilityMatch) -> VulnOut<'_> {
 fn table(ecosystem: &str, name: &str, version: &str, matches: &[VulnerabilityMatch]) -> String {
     let mut out = String::new();
     if matches.is_empty() {
-        let _ = writeln!(out, "{ecosystem} {name} {version}: no known vulnerabilities");
+        let _ = writeln!(
+            out,
+            "{ecosystem} {name} {version}: no known vulnerabilities"
+        );
         return out;
     }
     let _ = writeln!(
         out,
         "{ecosystem} {name} {version}: {} known {}",
         matches.len(),
-        if matches.len() == 1 { "vulnerability" } else { "vulnerabilities" }
+        if matches.len() == 1 {
+            "vulnerability"
+        } else {
+            "vulnerabilities"
+        }
     );
     for m in matches {
         let _ = writeln!(out);
