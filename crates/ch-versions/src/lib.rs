@@ -127,21 +127,23 @@ impl Scheme {
             Scheme::SemVer => Repr::SemVer(semver::SemVersion::parse(input).map_err(err)?),
             Scheme::Npm => Repr::SemVer(semver::SemVersion::parse_npm(input).map_err(err)?),
             Scheme::Go => Repr::SemVer(semver::SemVersion::parse_go(input).map_err(err)?),
-            Scheme::Pep440 => Repr::Pep440(pep440::Pep440Version::parse(input).map_err(err)?),
-            Scheme::Maven => Repr::Maven(maven::MavenVersion::parse(input).map_err(err)?),
-            Scheme::NuGet => Repr::NuGet(nuget::NuGetVersion::parse(input).map_err(err)?),
-            Scheme::RubyGems => Repr::RubyGems(rubygems::GemVersion::parse(input).map_err(err)?),
-            Scheme::Composer => {
-                Repr::Composer(composer::ComposerVersion::parse(input).map_err(err)?)
+            Scheme::Pep440 => {
+                Repr::Pep440(Box::new(pep440::Pep440Version::parse(input).map_err(err)?))
             }
-            Scheme::Dpkg => Repr::Dpkg(dpkg::DpkgVersion::parse(input).map_err(err)?),
+            Scheme::Maven => Repr::Maven(maven::MavenVersion::parse(input).map_err(err)?),
+            Scheme::NuGet => Repr::NuGet(Box::new(nuget::NuGetVersion::parse(input).map_err(err)?)),
+            Scheme::RubyGems => Repr::RubyGems(rubygems::GemVersion::parse(input).map_err(err)?),
+            Scheme::Composer => Repr::Composer(Box::new(
+                composer::ComposerVersion::parse(input).map_err(err)?,
+            )),
+            Scheme::Dpkg => Repr::Dpkg(Box::new(dpkg::DpkgVersion::parse(input).map_err(err)?)),
             Scheme::Apk => Repr::Apk(apk::ApkVersion::parse(input).map_err(err)?),
             Scheme::Rpm => Repr::Rpm(rpm::RpmVersion::parse(input).map_err(err)?),
             Scheme::Cran => Repr::Cran(cran::CranVersion::parse(input).map_err(err)?),
             Scheme::Hackage => Repr::Hackage(hackage::HackageVersion::parse(input).map_err(err)?),
-            Scheme::Homebrew => {
-                Repr::Homebrew(homebrew::HomebrewVersion::parse(input).map_err(err)?)
-            }
+            Scheme::Homebrew => Repr::Homebrew(Box::new(
+                homebrew::HomebrewVersion::parse(input).map_err(err)?,
+            )),
             Scheme::Opam => Repr::Opam(opam::OpamVersion::parse(input).map_err(err)?),
             Scheme::Generic => Repr::Generic(generic::GenericVersion::parse(input).map_err(err)?),
         };
@@ -192,17 +194,17 @@ pub struct Version {
 #[derive(Debug, Clone)]
 enum Repr {
     SemVer(semver::SemVersion),
-    Pep440(pep440::Pep440Version),
+    Pep440(Box<pep440::Pep440Version>),
     Maven(maven::MavenVersion),
-    NuGet(nuget::NuGetVersion),
+    NuGet(Box<nuget::NuGetVersion>),
     RubyGems(rubygems::GemVersion),
-    Composer(composer::ComposerVersion),
-    Dpkg(dpkg::DpkgVersion),
+    Composer(Box<composer::ComposerVersion>),
+    Dpkg(Box<dpkg::DpkgVersion>),
     Apk(apk::ApkVersion),
     Rpm(rpm::RpmVersion),
     Cran(cran::CranVersion),
     Hackage(hackage::HackageVersion),
-    Homebrew(homebrew::HomebrewVersion),
+    Homebrew(Box<homebrew::HomebrewVersion>),
     Opam(opam::OpamVersion),
     Generic(generic::GenericVersion),
 }

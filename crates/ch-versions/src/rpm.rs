@@ -45,25 +45,24 @@
 //!   characters and strips surrounding whitespace; rpm treats them as separators; we
 //!   reject them. An empty version (`1:-1`) is rejected too.
 
-use std::cmp::Ordering;
-
-/// A parsed RPM EVR.
-#[derive(Debug, Clone)]
+/// A parsed RPM EVR, held as a byte key whose lexicographic order is
+/// `rpmvercmp`'s order (epoch, then version, then release), so a comparison is
+/// one `memcmp` over one allocation. See [`encode_segments`] for the layout.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct RpmVersion {
-    /// Epoch digits without leading zeros.
-    epoch: String,
-    version: Vec<Segment>,
-    release: Vec<Segment>,
+    key: Vec<u8>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Segment {
-    Tilde,
-    Caret,
-    /// Digits without leading zeros.
-    Number(String),
-    Alpha(String),
-}
+/// Segment tags, in `rpmvercmp`'s order: `~` sorts before everything, even the end
+/// of the string; `^` sorts after the end but before any further segment; letters
+/// sort before digits.
+const TAG_TILDE: u8 = 1;
+const TAG_END: u8 = 2;
+const TAG_CARET: u8 = 3;
+const TAG_ALPHA: u8 = 4;
+const TAG_NUMBER: u8 = 5;
+/// Ends a run of letters (letters are all above it).
+const ALPHA_END: u8 = 0;
 
 impl RpmVersion {
     /// Parses `[epoch:]version[-release]` (see module docs).
@@ -87,120 +86,83 @@ impl RpmVersion {
         if version.is_empty() {
             return Err("version is empty".to_owned());
         }
-        Ok(RpmVersion {
-            epoch: epoch.to_owned(),
-            version: segments(version),
-            release: segments(release),
-        })
+        let mut key = Vec::with_capacity(input.len() + 12);
+        encode_number(epoch.as_bytes(), &mut key);
+        encode_segments(version, &mut key);
+        encode_segments(release, &mut key);
+        Ok(RpmVersion { key })
     }
 }
 
-fn segments(s: &str) -> Vec<Segment> {
+/// Digits without leading zeros compare by length, then digit by digit: a length
+/// prefix (one byte below 255, else 255 and eight big-endian bytes) then the digits.
+fn encode_number(digits: &[u8], out: &mut Vec<u8>) {
+    match u8::try_from(digits.len()) {
+        Ok(n) if n < u8::MAX => out.push(n),
+        _ => {
+            out.push(u8::MAX);
+            out.extend_from_slice(&(digits.len() as u64).to_be_bytes());
+        }
+    }
+    out.extend_from_slice(digits);
+}
+
+/// Appends the key of one `rpmvercmp` operand: each segment as its tag and
+/// content (`~` and `^` alone; letters then [`ALPHA_END`]; numbers as
+/// [`encode_number`]), then [`TAG_END`]. Separators (anything else) only split
+/// segments. Comparing two keys byte by byte walks the segments pairwise exactly
+/// as `rpmvercmp` does, and the end tag makes a shorter operand compare as rpm's
+/// "ran out of segments" rules say.
+fn encode_segments(s: &str, out: &mut Vec<u8>) {
     let b = s.as_bytes();
-    let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
         if c == b'~' {
-            out.push(Segment::Tilde);
+            out.push(TAG_TILDE);
             i += 1;
         } else if c == b'^' {
-            out.push(Segment::Caret);
+            out.push(TAG_CARET);
             i += 1;
         } else if c.is_ascii_digit() {
             let start = i;
             while i < b.len() && b[i].is_ascii_digit() {
                 i += 1;
             }
-            out.push(Segment::Number(
-                s[start..i].trim_start_matches('0').to_owned(),
-            ));
+            let digits = &b[start..i];
+            let zeros = digits.iter().take_while(|&&d| d == b'0').count();
+            out.push(TAG_NUMBER);
+            encode_number(&digits[zeros..], out);
         } else if c.is_ascii_alphabetic() {
             let start = i;
             while i < b.len() && b[i].is_ascii_alphabetic() {
                 i += 1;
             }
-            out.push(Segment::Alpha(s[start..i].to_owned()));
+            out.push(TAG_ALPHA);
+            out.extend_from_slice(&b[start..i]);
+            out.push(ALPHA_END);
         } else {
             i += 1;
         }
     }
-    out
+    out.push(TAG_END);
 }
-
-fn cmp_digits(a: &str, b: &str) -> Ordering {
-    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
-}
-
-/// `rpmvercmp` over pre-split segments.
-fn vercmp(a: &[Segment], b: &[Segment]) -> Ordering {
-    let mut i = 0;
-    loop {
-        let (x, y) = (a.get(i), b.get(i));
-        i += 1;
-        match (x, y) {
-            (None, None) => return Ordering::Equal,
-            (Some(Segment::Tilde), Some(Segment::Tilde))
-            | (Some(Segment::Caret), Some(Segment::Caret)) => continue,
-            (Some(Segment::Tilde), _) => return Ordering::Less,
-            (_, Some(Segment::Tilde)) => return Ordering::Greater,
-            (None, Some(Segment::Caret)) => return Ordering::Less,
-            (Some(Segment::Caret), None) => return Ordering::Greater,
-            (Some(Segment::Caret), Some(_)) => return Ordering::Less,
-            (Some(_), Some(Segment::Caret)) => return Ordering::Greater,
-            (None, Some(_)) => return Ordering::Less,
-            (Some(_), None) => return Ordering::Greater,
-            (Some(Segment::Number(p)), Some(Segment::Number(q))) => {
-                let o = cmp_digits(p, q);
-                if o != Ordering::Equal {
-                    return o;
-                }
-            }
-            (Some(Segment::Alpha(p)), Some(Segment::Alpha(q))) => {
-                let o = p.as_bytes().cmp(q.as_bytes());
-                if o != Ordering::Equal {
-                    return o;
-                }
-            }
-            (Some(Segment::Number(_)), Some(Segment::Alpha(_))) => return Ordering::Greater,
-            (Some(Segment::Alpha(_)), Some(Segment::Number(_))) => return Ordering::Less,
-        }
-    }
-}
-
-impl Ord for RpmVersion {
-    fn cmp(&self, other: &Self) -> Ordering {
-        cmp_digits(&self.epoch, &other.epoch)
-            .then_with(|| vercmp(&self.version, &other.version))
-            .then_with(|| vercmp(&self.release, &other.release))
-    }
-}
-
-impl PartialOrd for RpmVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for RpmVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for RpmVersion {}
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use std::cmp::Ordering;
 
     fn v(s: &str) -> RpmVersion {
         RpmVersion::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
     }
 
     fn vc(a: &str, b: &str) -> Ordering {
-        vercmp(&segments(a), &segments(b))
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        encode_segments(a, &mut x);
+        encode_segments(b, &mut y);
+        x.cmp(&y)
     }
 
     /// rpm's own `rpmvercmp` test vectors (tests/rpmvercmp.at, rpm 4.18): (a, b, result).
