@@ -167,6 +167,15 @@ impl ComposerVersion {
                 j += 1;
             }
         }
+        if compare == 0 && n1 && n2 {
+            // Both forms end in '.', and one (or both) ran out at its end: PHP
+            // compares the empty rest with "#N#" and answers -1 for whichever side is
+            // its first argument, so it contradicts itself (`version_compare("dev-",
+            // "dev-")` is -1). We make the empty rest the smallest element, which
+            // agrees with PHP whenever PHP agrees with itself, and keeps `Ord` total.
+            let (end1, end2) = (a[i].start >= self.len, b[j].start >= other.len);
+            return end2.cmp(&end1);
+        }
         if compare == 0 {
             if n1 {
                 let x = &a[i];
@@ -202,19 +211,7 @@ impl Ord for ComposerVersion {
     }
 }
 
-impl PartialOrd for ComposerVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for ComposerVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for ComposerVersion {}
+crate::ord_from_cmp!(ComposerVersion);
 
 // ---------------------------------------------------------------------------
 // Normalisation
@@ -779,15 +776,28 @@ mod tests {
             .filter_map(|s| ComposerVersion::parse(s).ok().map(|p| (p, *s)))
             .collect();
         assert!(parsed.len() > 20);
+        let mut contradictions = 0;
         for (a, sa) in &parsed {
             for (b, sb) in &parsed {
-                assert_eq!(
-                    a.cmp(b),
-                    version_compare(a.normalized.as_bytes(), b.normalized.as_bytes()),
-                    "{sa} vs {sb}"
-                );
+                let php = version_compare(a.normalized.as_bytes(), b.normalized.as_bytes());
+                let php_reversed =
+                    version_compare(b.normalized.as_bytes(), a.normalized.as_bytes());
+                assert_eq!(a.cmp(b), b.cmp(a).reverse(), "{sa} vs {sb}: antisymmetric");
+                if php != php_reversed.reverse() {
+                    // PHP contradicts itself (forms ending in '.'): see `compare`.
+                    contradictions += 1;
+                    continue;
+                }
+                assert_eq!(a.cmp(b), php, "{sa} vs {sb}");
             }
         }
+        // `dev-foo.` against itself and `dev-foo..bar`/`dev-foo.` both ways.
+        assert!(contradictions >= 1);
+        let v = |s: &str| ComposerVersion::parse(s).unwrap();
+        assert_eq!(v("dev-foo.").cmp(&v("dev-foo.")), Ordering::Equal);
+        assert_eq!(v("dev-").cmp(&v("dev-")), Ordering::Equal);
+        assert_eq!(v("dev-1.").cmp(&v("dev-1.dev")), Ordering::Less);
+        assert_eq!(v("dev-1.dev").cmp(&v("dev-1.")), Ordering::Greater);
     }
 
     #[test]
