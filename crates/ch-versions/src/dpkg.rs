@@ -188,19 +188,7 @@ impl Ord for DpkgVersion {
     }
 }
 
-impl PartialOrd for DpkgVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for DpkgVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for DpkgVersion {}
+crate::ord_from_cmp!(DpkgVersion);
 
 #[cfg(test)]
 mod tests {
@@ -253,22 +241,13 @@ mod tests {
     #[test]
     fn ordered_tables() {
         for list in ORDERED {
-            for (i, a) in list.iter().enumerate() {
-                assert_eq!(v(a).cmp(&v(a)), Ordering::Equal, "{a} = {a}");
-                for b in &list[i + 1..] {
-                    assert!(v(a) < v(b), "{a} < {b}");
-                    assert!(v(b) > v(a), "{b} > {a}");
-                }
-            }
+            crate::testing::assert_increasing(v, list);
         }
     }
 
     #[test]
     fn equalities() {
-        for (a, b) in EQUAL {
-            assert_eq!(v(a), v(b), "{a} = {b}");
-            assert_eq!(v(b).cmp(&v(a)), Ordering::Equal, "{b} = {a}");
-        }
+        crate::testing::assert_equal_pairs(v, EQUAL);
     }
 
     #[test]

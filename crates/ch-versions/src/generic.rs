@@ -78,19 +78,7 @@ impl Ord for GenericVersion {
     }
 }
 
-impl PartialOrd for GenericVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for GenericVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for GenericVersion {}
+crate::ord_from_cmp!(GenericVersion);
 
 #[cfg(test)]
 mod tests {

@@ -55,29 +55,11 @@ impl HackageVersion {
 
 impl Ord for HackageVersion {
     fn cmp(&self, other: &Self) -> Ordering {
-        for (a, b) in self.parts.iter().zip(&other.parts) {
-            let o = a.len().cmp(&b.len()).then_with(|| a.cmp(b));
-            if o != Ordering::Equal {
-                return o;
-            }
-        }
-        self.parts.len().cmp(&other.parts.len())
+        crate::cmp_decimal_lists(&self.parts, &other.parts)
     }
 }
 
-impl PartialOrd for HackageVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for HackageVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for HackageVersion {}
+crate::ord_from_cmp!(HackageVersion);
 
 #[cfg(test)]
 mod tests {
@@ -137,21 +119,12 @@ mod tests {
 
     #[test]
     fn ordered_table() {
-        for (i, a) in ORDERED.iter().enumerate() {
-            assert_eq!(v(a).cmp(&v(a)), Ordering::Equal, "{a} = {a}");
-            for b in &ORDERED[i + 1..] {
-                assert!(v(a) < v(b), "{a} < {b}");
-                assert!(v(b) > v(a), "{b} > {a}");
-            }
-        }
+        crate::testing::assert_increasing(v, ORDERED);
     }
 
     #[test]
     fn equalities() {
-        for (a, b) in EQUAL {
-            assert_eq!(v(a), v(b), "{a} = {b}");
-            assert_eq!(v(b), v(a), "{b} = {a}");
-        }
+        crate::testing::assert_equal_pairs(v, EQUAL);
         assert_ne!(v("1.0"), v("1.0.0"));
     }
 

@@ -269,19 +269,7 @@ impl Ord for HomebrewVersion {
     }
 }
 
-impl PartialOrd for HomebrewVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for HomebrewVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for HomebrewVersion {}
+crate::ord_from_cmp!(HomebrewVersion);
 
 #[cfg(test)]
 mod tests {
@@ -418,21 +406,12 @@ mod tests {
 
     #[test]
     fn ordered_table() {
-        for (i, a) in ORDERED.iter().enumerate() {
-            assert_eq!(v(a).cmp(&v(a)), Ordering::Equal, "{a} = {a}");
-            for b in &ORDERED[i + 1..] {
-                assert!(v(a) < v(b), "{a} < {b}");
-                assert!(v(b) > v(a), "{b} > {a}");
-            }
-        }
+        crate::testing::assert_increasing(v, ORDERED);
     }
 
     #[test]
     fn equalities() {
-        for (a, b) in EQUAL {
-            assert_eq!(v(a), v(b), "{a} = {b}");
-            assert_eq!(v(b), v(a), "{b} = {a}");
-        }
+        crate::testing::assert_equal_pairs(v, EQUAL);
     }
 
     #[test]

@@ -239,16 +239,44 @@ impl Ord for Version {
     }
 }
 
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
+crate::ord_from_cmp!(Version);
+
+/// `PartialOrd`, `PartialEq` and `Eq` from a type's `Ord`, so that equality is
+/// the order's equality (`1.0` = `1.0.0` where the scheme says so), never a
+/// field-by-field comparison that could disagree with it.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! ord_from_cmp {
+    ($t:ty) => {
+        impl PartialOrd for $t {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl PartialEq for $t {
+            fn eq(&self, other: &Self) -> bool {
+                self.cmp(other) == std::cmp::Ordering::Equal
+            }
+        }
+
+        impl Eq for $t {}
+    };
 }
 
-impl PartialEq for Version {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
+#[cfg(test)]
+mod testing;
 
-impl Eq for Version {}
+/// Compares lists of decimal numbers written without leading zeros (so a longer
+/// number is larger, and equal lengths compare digit by digit), part by part; when
+/// one list is a prefix of the other, the shorter is smaller. Exact for numbers of
+/// any length.
+pub(crate) fn cmp_decimal_lists(a: &[String], b: &[String]) -> Ordering {
+    for (x, y) in a.iter().zip(b) {
+        let o = x.len().cmp(&y.len()).then_with(|| x.cmp(y));
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    a.len().cmp(&b.len())
+}

@@ -550,19 +550,7 @@ impl Ord for MavenVersion {
     }
 }
 
-impl PartialOrd for MavenVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for MavenVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for MavenVersion {}
+crate::ord_from_cmp!(MavenVersion);
 
 impl fmt::Display for MavenVersion {
     /// Maven's canonical form (`ComparableVersion.getCanonical()`): items joined by

@@ -299,19 +299,7 @@ impl Ord for NuGetVersion {
     }
 }
 
-impl PartialOrd for NuGetVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for NuGetVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for NuGetVersion {}
+crate::ord_from_cmp!(NuGetVersion);
 
 #[cfg(test)]
 mod tests {

@@ -176,19 +176,7 @@ impl Ord for Pep440Version {
     }
 }
 
-impl PartialOrd for Pep440Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Pep440Version {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Pep440Version {}
+crate::ord_from_cmp!(Pep440Version);
 
 fn is_sep(b: u8) -> bool {
     matches!(b, b'.' | b'_' | b'-')
