@@ -1,13 +1,18 @@
 //! Every affected entry compiled in memory and indexed, for bulk matching.
 //!
-//! Entries are grouped by (ecosystem, normalised name, release). Within a group the
-//! affected runs of every entry ([`ch_osv::Interval`]) are sorted by their lower end
-//! and covered by a max-upper-end segment tree, so a check costs a binary search plus
-//! a walk to the runs that contain the version: O(log n + k log n) for a package
-//! with n runs of which k match, instead of evaluating every advisory of the
-//! package. Listed versions (`versions[]`) are a sorted array searched by equality.
+//! Entries are grouped by (ecosystem, normalised name, release). Within a group, for
+//! each version ordering, every version that bounds an affected run or is listed in
+//! `versions[]` is a *boundary*; the boundaries, sorted and distinct, cut the whole
+//! version line into elementary segments (each boundary itself, and the open stretch
+//! between two neighbours), and each segment holds the sorted set of entries
+//! affecting every version in it. A check is then one binary search over the
+//! boundaries (O(log b) comparisons) and a copy of the segment's set, however many
+//! entries overlap there. Segments with the same set share it.
+//!
+//! The price is memory: the sets' total size is the sum over entries of the segments
+//! each covers, O(b · k) for a package with b boundaries and k entries. On all of the
+//! shared OSV data that is a few million slot references (`MatcherStats`).
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
@@ -23,33 +28,123 @@ struct Entry {
     compiled: CompiledAffected,
 }
 
-struct Run {
-    lower: Option<Version>,
-    upper: Upper,
+/// The segments of one ordering within a group.
+struct Line {
+    scheme: Scheme,
+    /// Sorted, distinct (by the ordering's equality).
+    bounds: Vec<Version>,
+    /// `2 * bounds.len() + 1` segments: segment `2i + 1` is exactly `bounds[i]`,
+    /// segment `2i` lies strictly between `bounds[i - 1]` and `bounds[i]`. Each is a
+    /// `(start, len)` range of `sets`.
+    segments: Vec<(u32, u32)>,
+    sets: Vec<u32>,
+}
+
+/// One affected run of an entry, as a range of segment numbers (inclusive).
+struct Cover {
+    first: usize,
+    last: usize,
     slot: u32,
 }
 
-/// All runs of one ordering within a group, sorted by lower end, with a segment
-/// tree over positions holding the run with the largest upper end.
-struct Line {
-    scheme: Scheme,
-    runs: Vec<Run>,
-    /// 1-based heap layout, `2 * size` nodes; `u32::MAX` marks an empty leaf.
-    tree: Vec<u32>,
-    size: usize,
-}
+impl Line {
+    /// `runs` are (lower, upper, slot); `points` are listed versions (version, slot).
+    fn build(
+        scheme: Scheme,
+        runs: Vec<(Option<Version>, Upper, u32)>,
+        points: Vec<(Version, u32)>,
+    ) -> Line {
+        let mut bounds: Vec<Version> = Vec::with_capacity(2 * runs.len() + points.len());
+        for (lower, upper, _) in &runs {
+            bounds.extend(lower.iter().cloned());
+            if let Upper::Before(x) | Upper::Through(x) = upper {
+                bounds.push(x.clone());
+            }
+        }
+        bounds.extend(points.iter().map(|(v, _)| v.clone()));
+        bounds.sort();
+        bounds.dedup();
+        let index = |v: &Version| bounds.binary_search(v).unwrap_or_else(|i| i);
+        let n_segments = 2 * bounds.len() + 1;
+        let mut covers: Vec<Cover> = Vec::with_capacity(runs.len() + points.len());
+        for (lower, upper, slot) in &runs {
+            let first = lower.as_ref().map_or(0, |l| 2 * index(l) + 1);
+            let last = match upper {
+                Upper::Open => n_segments - 1,
+                Upper::Before(x) => 2 * index(x),
+                Upper::Through(x) => 2 * index(x) + 1,
+            };
+            if first <= last {
+                covers.push(Cover {
+                    first,
+                    last,
+                    slot: *slot,
+                });
+            }
+        }
+        for (v, slot) in &points {
+            let at = 2 * index(v) + 1;
+            covers.push(Cover {
+                first: at,
+                last: at,
+                slot: *slot,
+            });
+        }
+        // Sweep the segments, keeping the set of covering slots (with multiplicity:
+        // an entry may cover a segment twice, by a run and a listed version).
+        covers.sort_by_key(|c| c.first);
+        let mut ends: Vec<Vec<u32>> = vec![Vec::new(); n_segments];
+        let mut active: std::collections::BTreeMap<u32, u32> = Default::default();
+        let mut segments = Vec::with_capacity(n_segments);
+        let mut sets: Vec<u32> = Vec::new();
+        let mut next = 0;
+        let mut previous: Option<(u32, u32)> = None;
+        let mut changed = true;
+        for seg in 0..n_segments {
+            while next < covers.len() && covers[next].first == seg {
+                let c = &covers[next];
+                *active.entry(c.slot).or_insert(0) += 1;
+                ends[c.last].push(c.slot);
+                changed = true;
+                next += 1;
+            }
+            let range = match previous {
+                Some(range) if !changed => range,
+                _ => {
+                    let start = sets.len() as u32;
+                    sets.extend(active.keys().copied());
+                    (start, sets.len() as u32 - start)
+                }
+            };
+            segments.push(range);
+            previous = Some(range);
+            changed = false;
+            for slot in std::mem::take(&mut ends[seg]) {
+                if let Some(n) = active.get_mut(&slot) {
+                    *n -= 1;
+                    if *n == 0 {
+                        active.remove(&slot);
+                    }
+                }
+                changed = true;
+            }
+        }
+        Line {
+            scheme,
+            bounds,
+            segments,
+            sets,
+        }
+    }
 
-/// Runs with no lower end (`introduced: "0"`), sorted by upper end, largest first:
-/// the runs containing `v` are exactly a prefix, found by one binary search.
-struct Unbounded {
-    scheme: Scheme,
-    runs: Vec<(Upper, u32)>,
-}
-
-impl Unbounded {
+    /// Pushes the slots of every entry affecting `v` (sorted, each once).
     fn stab(&self, v: &Version, out: &mut Vec<u32>) {
-        let n = self.runs.partition_point(|(upper, _)| upper.covers(v));
-        out.extend(self.runs[..n].iter().map(|(_, slot)| *slot));
+        let seg = match self.bounds.binary_search(v) {
+            Ok(i) => 2 * i + 1,
+            Err(i) => 2 * i,
+        };
+        let (start, len) = self.segments[seg];
+        out.extend_from_slice(&self.sets[start as usize..(start + len) as usize]);
     }
 }
 
@@ -57,9 +152,7 @@ struct Group {
     release: Option<Box<str>>,
     /// Every entry of the group, for [`Matcher::check_linear`].
     slots: Vec<u32>,
-    unbounded: Vec<Unbounded>,
     lines: Vec<Line>,
-    listed: Vec<(Version, u32)>,
     unparsed: Vec<(String, u32)>,
 }
 
@@ -81,117 +174,41 @@ pub struct MatcherStats {
     pub n_packages: usize,
     /// Distinct advisories.
     pub n_advisories: usize,
-    /// Affected runs indexed.
-    pub n_runs: usize,
-}
-
-fn cmp_lower(a: &Option<Version>, b: &Option<Version>) -> Ordering {
-    match (a, b) {
-        (None, None) => Ordering::Equal,
-        (None, Some(_)) => Ordering::Less,
-        (Some(_), None) => Ordering::Greater,
-        (Some(x), Some(y)) => x.cmp(y),
-    }
-}
-
-impl Line {
-    fn build(scheme: Scheme, mut runs: Vec<Run>) -> Line {
-        runs.sort_by(|a, b| cmp_lower(&a.lower, &b.lower));
-        let size = runs.len().next_power_of_two().max(1);
-        let mut tree = vec![u32::MAX; 2 * size];
-        for i in 0..runs.len() {
-            tree[size + i] = i as u32;
-        }
-        for node in (1..size).rev() {
-            let (l, r) = (tree[2 * node], tree[2 * node + 1]);
-            tree[node] = match (l, r) {
-                (u32::MAX, x) | (x, u32::MAX) => x,
-                (l, r) => {
-                    if runs[r as usize].upper.cmp_end(&runs[l as usize].upper) == Ordering::Greater
-                    {
-                        r
-                    } else {
-                        l
-                    }
-                }
-            };
-        }
-        Line {
-            scheme,
-            runs,
-            tree,
-            size,
-        }
-    }
-
-    /// Pushes the slots of every run containing `v`.
-    fn stab(&self, v: &Version, out: &mut Vec<u32>) {
-        // Runs that start at or below v form a prefix.
-        let prefix = self
-            .runs
-            .partition_point(|r| r.lower.as_ref().is_none_or(|l| l <= v));
-        if prefix > 0 {
-            self.walk(1, 0, self.size, prefix, v, out);
-        }
-    }
-
-    fn walk(
-        &self,
-        node: usize,
-        from: usize,
-        to: usize,
-        prefix: usize,
-        v: &Version,
-        out: &mut Vec<u32>,
-    ) {
-        if from >= prefix {
-            return;
-        }
-        let best = self.tree[node];
-        if best == u32::MAX || !self.runs[best as usize].upper.covers(v) {
-            return;
-        }
-        if node >= self.size {
-            out.push(self.runs[best as usize].slot);
-            return;
-        }
-        let mid = (from + to) / 2;
-        self.walk(2 * node, from, mid, prefix, v, out);
-        self.walk(2 * node + 1, mid, to, prefix, v, out);
-    }
+    /// Distinct boundary versions over all lines.
+    pub n_bounds: usize,
+    /// Entry references stored in the segments' sets (the index's main memory).
+    pub n_set_slots: usize,
 }
 
 impl Group {
     fn build(release: Option<Box<str>>, slots: &[u32], entries: &[Entry]) -> Group {
-        let mut by_scheme: Vec<(Scheme, Vec<Run>)> = Vec::new();
-        let mut unbounded: Vec<Unbounded> = Vec::new();
-        let mut listed = Vec::new();
+        type Parts = (Vec<(Option<Version>, Upper, u32)>, Vec<(Version, u32)>);
+        let mut by_scheme: Vec<(Scheme, Parts)> = Vec::new();
         let mut unparsed = Vec::new();
+        let mut parts = |scheme: Scheme| -> usize {
+            match by_scheme.iter().position(|(s, _)| *s == scheme) {
+                Some(i) => i,
+                None => {
+                    by_scheme.push((scheme, Default::default()));
+                    by_scheme.len() - 1
+                }
+            }
+        };
+        let mut staged: Vec<(usize, Option<Version>, Upper, u32)> = Vec::new();
+        let mut points: Vec<(usize, Version, u32)> = Vec::new();
         for &slot in slots {
             let compiled = &entries[slot as usize].compiled;
             for (scheme, _, interval) in compiled.intervals() {
-                if interval.lower.is_none() {
-                    let item = (interval.upper.clone(), slot);
-                    match unbounded.iter_mut().find(|u| u.scheme == scheme) {
-                        Some(u) => u.runs.push(item),
-                        None => unbounded.push(Unbounded {
-                            scheme,
-                            runs: vec![item],
-                        }),
-                    }
-                    continue;
-                }
-                let run = Run {
-                    lower: interval.lower.clone(),
-                    upper: interval.upper.clone(),
+                staged.push((
+                    parts(scheme),
+                    interval.lower.clone(),
+                    interval.upper.clone(),
                     slot,
-                };
-                match by_scheme.iter_mut().find(|(s, _)| *s == scheme) {
-                    Some((_, runs)) => runs.push(run),
-                    None => by_scheme.push((scheme, vec![run])),
-                }
+                ));
             }
-            listed.extend(compiled.listed_versions().iter().map(|v| (v.clone(), slot)));
+            for v in compiled.listed_versions() {
+                points.push((parts(v.scheme()), v.clone(), slot));
+            }
             unparsed.extend(
                 compiled
                     .unparsed_listed_versions()
@@ -199,20 +216,20 @@ impl Group {
                     .map(|v| (v.clone(), slot)),
             );
         }
-        listed.sort_by(|a, b| a.0.cmp(&b.0));
-        unparsed.sort();
-        for u in &mut unbounded {
-            u.runs.sort_by(|a, b| b.0.cmp_end(&a.0));
+        for (i, lower, upper, slot) in staged {
+            by_scheme[i].1 .0.push((lower, upper, slot));
         }
+        for (i, v, slot) in points {
+            by_scheme[i].1 .1.push((v, slot));
+        }
+        unparsed.sort();
         Group {
             release,
             slots: slots.to_vec(),
-            unbounded,
             lines: by_scheme
                 .into_iter()
-                .map(|(s, runs)| Line::build(s, runs))
+                .map(|(s, (runs, points))| Line::build(s, runs, points))
                 .collect(),
-            listed,
             unparsed,
         }
     }
@@ -224,16 +241,6 @@ impl Group {
         semver: &mut Option<Option<Version>>,
         out: &mut Vec<u32>,
     ) {
-        for u in &self.unbounded {
-            if u.scheme.orders_like(v.scheme()) {
-                u.stab(v, out);
-            } else if u.scheme == Scheme::Go {
-                let sv = semver.get_or_insert_with(|| Scheme::Go.parse(raw).ok());
-                if let Some(sv) = sv {
-                    u.stab(sv, out);
-                }
-            }
-        }
         for line in &self.lines {
             if line.scheme.orders_like(v.scheme()) {
                 line.stab(v, out);
@@ -243,15 +250,6 @@ impl Group {
                     line.stab(sv, out);
                 }
             }
-        }
-        if !self.listed.is_empty() {
-            let start = self.listed.partition_point(|(x, _)| x < v);
-            out.extend(
-                self.listed[start..]
-                    .iter()
-                    .take_while(|(x, _)| x == v)
-                    .map(|(_, s)| *s),
-            );
         }
         if !self.unparsed.is_empty() {
             let start = self.unparsed.partition_point(|(x, _)| x.as_str() < raw);
@@ -387,17 +385,19 @@ impl Matcher {
 
     /// Sizes.
     pub fn stats(&self) -> MatcherStats {
-        let groups = || self.index.values().flat_map(FxHashMap::values).flatten();
+        let lines = || {
+            self.index
+                .values()
+                .flat_map(FxHashMap::values)
+                .flatten()
+                .flat_map(|g| &g.lines)
+        };
         MatcherStats {
             n_entries: self.entries.len(),
             n_packages: self.index.values().map(FxHashMap::len).sum(),
             n_advisories: self.advisory_ids.len(),
-            n_runs: groups()
-                .map(|g| {
-                    g.lines.iter().map(|l| l.runs.len()).sum::<usize>()
-                        + g.unbounded.iter().map(|u| u.runs.len()).sum::<usize>()
-                })
-                .sum(),
+            n_bounds: lines().map(|l| l.bounds.len()).sum(),
+            n_set_slots: lines().map(|l| l.sets.len()).sum(),
         }
     }
 
@@ -454,5 +454,83 @@ impl Matcher {
         }
         out.truncate(start + n);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use proptest::prelude::*;
+
+    fn v(n: u8) -> Version {
+        Scheme::SemVer.parse(&format!("1.{n}.0")).unwrap()
+    }
+
+    /// Runs over versions 1.0.0 … 1.20.0, with every kind of upper end.
+    fn run() -> impl Strategy<Value = (Option<u8>, u8, u8, u32)> {
+        (prop::option::of(0u8..20), 0u8..3, 0u8..21, 0u32..6)
+    }
+
+    proptest! {
+        /// Whatever the runs and listed points, stabbing the line answers exactly
+        /// what testing every run and point one by one answers, for every version
+        /// at, between, below and above the boundaries.
+        #[test]
+        fn segments_equal_brute_force(
+            runs in prop::collection::vec(run(), 0..12),
+            points in prop::collection::vec((0u8..21, 0u32..6), 0..6),
+        ) {
+            let runs: Vec<(Option<Version>, Upper, u32)> = runs
+                .into_iter()
+                .map(|(lower, kind, end, slot)| {
+                    let upper = match kind {
+                        0 => Upper::Open,
+                        1 => Upper::Before(v(end)),
+                        _ => Upper::Through(v(end)),
+                    };
+                    (lower.map(v), upper, slot)
+                })
+                .collect();
+            let points: Vec<(Version, u32)> =
+                points.into_iter().map(|(n, slot)| (v(n), slot)).collect();
+            let line = Line::build(Scheme::SemVer, runs.clone(), points.clone());
+            // Queries between boundaries too: 1.n.5 lies strictly inside (1.n, 1.n+1).
+            for n in 0u8..22 {
+                for q in [v(n), Scheme::SemVer.parse(&format!("1.{n}.5")).unwrap()] {
+                    let mut want: Vec<u32> = runs
+                        .iter()
+                        .filter(|(lower, upper, _)| {
+                            lower.as_ref().is_none_or(|l| l <= &q) && upper.covers(&q)
+                        })
+                        .map(|(_, _, slot)| *slot)
+                        .chain(points.iter().filter(|(p, _)| *p == q).map(|(_, s)| *s))
+                        .collect();
+                    want.sort_unstable();
+                    want.dedup();
+                    let mut got = Vec::new();
+                    line.stab(&q, &mut got);
+                    prop_assert_eq!(&got, &want, "query {:?}", q);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn equal_spellings_share_one_boundary() {
+        // PEP 440: 1.0 == 1.0.0; a run ending at one and a point at the other.
+        let p = |s: &str| Scheme::Pep440.parse(s).unwrap();
+        let line = Line::build(
+            Scheme::Pep440,
+            vec![(None, Upper::Before(p("1.0")), 0)],
+            vec![(p("1.0.0"), 1)],
+        );
+        assert_eq!(line.bounds.len(), 1);
+        let mut got = Vec::new();
+        line.stab(&p("1.0.0"), &mut got);
+        assert_eq!(got, vec![1]);
+        got.clear();
+        line.stab(&p("0.9"), &mut got);
+        assert_eq!(got, vec![0]);
     }
 }
