@@ -136,31 +136,102 @@ impl Line {
             sets,
         }
     }
-
-    /// Pushes the slots of every entry affecting `v` (sorted, each once).
-    fn stab(&self, v: &Version, out: &mut Vec<u32>) {
-        let seg = match self.bounds.binary_search(v) {
-            Ok(i) => 2 * i + 1,
-            Err(i) => 2 * i,
-        };
-        let (start, len) = self.segments[seg];
-        out.extend_from_slice(&self.sets[start as usize..(start + len) as usize]);
-    }
 }
 
-struct Group {
+/// One group's parts before they are laid out in the arena.
+struct GroupBuild {
     release: Option<Box<str>>,
-    /// Every entry of the group, for [`Matcher::check_linear`].
     slots: Vec<u32>,
     lines: Vec<Line>,
     unparsed: Vec<(String, u32)>,
 }
 
+impl GroupBuild {
+    fn build(release: Option<Box<str>>, slots: &[u32], entries: &[Entry]) -> GroupBuild {
+        type Parts = (Vec<(Option<Version>, Upper, u32)>, Vec<(Version, u32)>);
+        let mut by_scheme: Vec<(Scheme, Parts)> = Vec::new();
+        let mut unparsed = Vec::new();
+        let mut part = |scheme: Scheme| -> usize {
+            match by_scheme.iter().position(|(s, _)| *s == scheme) {
+                Some(i) => i,
+                None => {
+                    by_scheme.push((scheme, Default::default()));
+                    by_scheme.len() - 1
+                }
+            }
+        };
+        let mut staged: Vec<(usize, Option<Version>, Upper, u32)> = Vec::new();
+        let mut points: Vec<(usize, Version, u32)> = Vec::new();
+        for &slot in slots {
+            let compiled = &entries[slot as usize].compiled;
+            for (scheme, _, interval) in compiled.intervals() {
+                staged.push((
+                    part(scheme),
+                    interval.lower.clone(),
+                    interval.upper.clone(),
+                    slot,
+                ));
+            }
+            for v in compiled.listed_versions() {
+                points.push((part(v.scheme()), v.clone(), slot));
+            }
+            unparsed.extend(
+                compiled
+                    .unparsed_listed_versions()
+                    .iter()
+                    .map(|v| (v.clone(), slot)),
+            );
+        }
+        for (i, lower, upper, slot) in staged {
+            by_scheme[i].1 .0.push((lower, upper, slot));
+        }
+        for (i, v, slot) in points {
+            by_scheme[i].1 .1.push((v, slot));
+        }
+        unparsed.sort();
+        GroupBuild {
+            release,
+            slots: slots.to_vec(),
+            lines: by_scheme
+                .into_iter()
+                .map(|(s, (runs, points))| Line::build(s, runs, points))
+                .collect(),
+            unparsed,
+        }
+    }
+}
+
+/// "None" in an arena word (no release, no unparsed list).
+const NONE: u32 = u32::MAX;
+/// Words of a group header: release id, number of lines, offset of the first
+/// line, unparsed-list id, offset of the slots, number of slots.
+const GROUP_WORDS: usize = 6;
+/// Words of a line header before its prefixes: total length, scheme index,
+/// number of boundaries, index of the first boundary in `bounds`.
+const LINE_HEADER: usize = 4;
+
 /// The database's affected entries, compiled and indexed by ecosystem, package name
 /// and release. Withdrawn records are left out.
+///
+/// Layout: everything a check reads about one package lies in one run of `data`
+/// (a few hundred bytes for most packages), so a check on a package not in cache
+/// costs a handful of cache misses, not one per pointer:
+///
+/// ```text
+/// package: n_groups, then per group GROUP_WORDS words, then the groups' lines
+/// line:    length, scheme, B, first boundary, B order prefixes (2 words each, high
+///          word first), 2B+1 segments (absolute start in `data`, length), the sets
+/// ```
+///
+/// Boundary versions themselves live in `bounds` and are read only when two order
+/// prefixes tie (see [`ch_versions::Version::order_prefix`]).
 pub struct Matcher {
-    /// base → name key → groups (one per release).
-    index: FxHashMap<Box<str>, FxHashMap<Box<str>, Vec<Group>>>,
+    /// base → name key → offset of the package's record in `data`.
+    index: FxHashMap<Box<str>, FxHashMap<Box<str>, u32>>,
+    data: Vec<u32>,
+    bounds: Vec<Version>,
+    release_ids: FxHashMap<Box<str>, u32>,
+    unparsed: Vec<Vec<(String, u32)>>,
     entries: Vec<Entry>,
     advisory_ids: Vec<Box<str>>,
 }
@@ -178,89 +249,72 @@ pub struct MatcherStats {
     pub n_bounds: usize,
     /// Entry references stored in the segments' sets (the index's main memory).
     pub n_set_slots: usize,
+    /// Size of the index arena, in bytes.
+    pub arena_bytes: usize,
 }
 
-impl Group {
-    fn build(release: Option<Box<str>>, slots: &[u32], entries: &[Entry]) -> Group {
-        type Parts = (Vec<(Option<Version>, Upper, u32)>, Vec<(Version, u32)>);
-        let mut by_scheme: Vec<(Scheme, Parts)> = Vec::new();
-        let mut unparsed = Vec::new();
-        let mut parts = |scheme: Scheme| -> usize {
-            match by_scheme.iter().position(|(s, _)| *s == scheme) {
-                Some(i) => i,
-                None => {
-                    by_scheme.push((scheme, Default::default()));
-                    by_scheme.len() - 1
-                }
-            }
-        };
-        let mut staged: Vec<(usize, Option<Version>, Upper, u32)> = Vec::new();
-        let mut points: Vec<(usize, Version, u32)> = Vec::new();
-        for &slot in slots {
-            let compiled = &entries[slot as usize].compiled;
-            for (scheme, _, interval) in compiled.intervals() {
-                staged.push((
-                    parts(scheme),
-                    interval.lower.clone(),
-                    interval.upper.clone(),
-                    slot,
-                ));
-            }
-            for v in compiled.listed_versions() {
-                points.push((parts(v.scheme()), v.clone(), slot));
-            }
-            unparsed.extend(
-                compiled
-                    .unparsed_listed_versions()
-                    .iter()
-                    .map(|v| (v.clone(), slot)),
-            );
-        }
-        for (i, lower, upper, slot) in staged {
-            by_scheme[i].1 .0.push((lower, upper, slot));
-        }
-        for (i, v, slot) in points {
-            by_scheme[i].1 .1.push((v, slot));
-        }
-        unparsed.sort();
-        Group {
-            release,
-            slots: slots.to_vec(),
-            lines: by_scheme
-                .into_iter()
-                .map(|(s, (runs, points))| Line::build(s, runs, points))
-                .collect(),
-            unparsed,
-        }
+/// Appends one line to the arena; returns the number of set slots written.
+fn lay_out_line(line: &Line, data: &mut Vec<u32>, bounds: &mut Vec<Version>) -> usize {
+    let start = data.len();
+    let n = line.bounds.len();
+    let scheme = Scheme::ALL
+        .iter()
+        .position(|s| *s == line.scheme)
+        .unwrap_or(0);
+    data.extend([0, scheme as u32, n as u32, bounds.len() as u32]);
+    for b in &line.bounds {
+        let p = b.order_prefix();
+        data.extend([(p >> 32) as u32, p as u32]);
     }
+    let sets_at = (data.len() + 2 * line.segments.len()) as u32;
+    for &(s, len) in &line.segments {
+        data.extend([sets_at + s, len]);
+    }
+    data.extend_from_slice(&line.sets);
+    data[start] = (data.len() - start) as u32;
+    bounds.extend(line.bounds.iter().cloned());
+    line.sets.len()
+}
 
-    fn check(
-        &self,
-        raw: &str,
-        v: &Version,
-        semver: &mut Option<Option<Version>>,
-        out: &mut Vec<u32>,
-    ) {
-        for line in &self.lines {
-            if line.scheme.orders_like(v.scheme()) {
-                line.stab(v, out);
-            } else if line.scheme == Scheme::Go {
-                let sv = semver.get_or_insert_with(|| Scheme::Go.parse(raw).ok());
-                if let Some(sv) = sv {
-                    line.stab(sv, out);
-                }
-            }
-        }
-        if !self.unparsed.is_empty() {
-            let start = self.unparsed.partition_point(|(x, _)| x.as_str() < raw);
-            out.extend(
-                self.unparsed[start..]
-                    .iter()
-                    .take_while(|(x, _)| x == raw)
-                    .map(|(_, s)| *s),
-            );
+/// The slots of every entry of the line at `at` that affects `v` (sorted, each
+/// once), appended to `out`.
+fn stab_line(data: &[u32], bounds: &[Version], at: usize, v: &Version, out: &mut Vec<u32>) {
+    let n = data[at + 2] as usize;
+    let first = data[at + 3] as usize;
+    let prefixes = &data[at + LINE_HEADER..at + LINE_HEADER + 2 * n];
+    let prefix = |i: usize| (u64::from(prefixes[2 * i]) << 32) | u64::from(prefixes[2 * i + 1]);
+    let pv = v.order_prefix();
+    // Boundaries with a smaller prefix are below v, with a larger one above it;
+    // only those with an equal prefix need a full comparison.
+    let (mut lo, mut hi) = (0usize, n);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if prefix(mid) < pv {
+            lo = mid + 1;
+        } else {
+            hi = mid;
         }
     }
+    let (mut end, mut top) = (lo, n);
+    while end < top {
+        let mid = (end + top) / 2;
+        if prefix(mid) <= pv {
+            end = mid + 1;
+        } else {
+            top = mid;
+        }
+    }
+    let found = bounds[first + lo..first + end].binary_search(v);
+    let seg = match found {
+        Ok(i) => 2 * (lo + i) + 1,
+        Err(i) => 2 * (lo + i),
+    };
+    let segs = at + LINE_HEADER + 2 * n;
+    let (start, len) = (
+        data[segs + 2 * seg] as usize,
+        data[segs + 2 * seg + 1] as usize,
+    );
+    out.extend_from_slice(&data[start..start + len]);
 }
 
 impl AdvisoryDb {
@@ -316,32 +370,113 @@ impl AdvisoryDb {
                 .or_default()
                 .push(slot);
         }
-        let index = grouped
-            .into_iter()
-            .map(|(base, names)| {
-                let names = names
-                    .into_iter()
-                    .map(|(name, releases)| {
-                        let mut groups: Vec<Group> = releases
-                            .into_iter()
-                            .map(|(release, slots)| Group::build(release, &slots, &entries))
-                            .collect();
-                        groups.sort_by(|a, b| a.release.cmp(&b.release));
-                        (name, groups)
-                    })
-                    .collect();
-                (base, names)
-            })
-            .collect();
-        Ok(Matcher {
-            index,
+        let mut matcher = Matcher {
+            index: FxHashMap::default(),
+            data: Vec::new(),
+            bounds: Vec::new(),
+            release_ids: FxHashMap::default(),
+            unparsed: Vec::new(),
             entries,
             advisory_ids,
-        })
+        };
+        for (base, names) in grouped {
+            let mut packages = FxHashMap::default();
+            for (name, releases) in names {
+                let mut groups: Vec<GroupBuild> = releases
+                    .into_iter()
+                    .map(|(release, slots)| GroupBuild::build(release, &slots, &matcher.entries))
+                    .collect();
+                groups.sort_by(|a, b| a.release.cmp(&b.release));
+                packages.insert(name, matcher.lay_out_package(groups));
+            }
+            matcher.index.insert(base, packages);
+        }
+        Ok(matcher)
     }
 }
 
+/// A group header read from the arena.
+struct GroupView {
+    release: u32,
+    n_lines: usize,
+    lines: usize,
+    unparsed: u32,
+    slots: usize,
+    n_slots: usize,
+}
+
 impl Matcher {
+    /// Appends one package (its groups, sorted by release) to the arena; returns
+    /// its offset.
+    fn lay_out_package(&mut self, groups: Vec<GroupBuild>) -> u32 {
+        let at = self.data.len();
+        self.data.push(groups.len() as u32);
+        let headers = self.data.len();
+        self.data.resize(headers + GROUP_WORDS * groups.len(), NONE);
+        for (i, group) in groups.into_iter().enumerate() {
+            let release = match group.release {
+                None => NONE,
+                Some(r) => {
+                    let next = self.release_ids.len() as u32;
+                    *self.release_ids.entry(r).or_insert(next)
+                }
+            };
+            let unparsed = if group.unparsed.is_empty() {
+                NONE
+            } else {
+                self.unparsed.push(group.unparsed);
+                (self.unparsed.len() - 1) as u32
+            };
+            let lines = self.data.len();
+            for line in &group.lines {
+                lay_out_line(line, &mut self.data, &mut self.bounds);
+            }
+            let slots = self.data.len();
+            self.data.extend_from_slice(&group.slots);
+            let h = headers + GROUP_WORDS * i;
+            self.data[h..h + GROUP_WORDS].copy_from_slice(&[
+                release,
+                group.lines.len() as u32,
+                lines as u32,
+                unparsed,
+                slots as u32,
+                group.slots.len() as u32,
+            ]);
+        }
+        at as u32
+    }
+
+    /// The groups of a package record that apply to `release` (a release key, or
+    /// `None` for every release): those of that release and those without one.
+    fn groups(&self, package: u32, release: Option<&str>) -> impl Iterator<Item = GroupView> + '_ {
+        let at = package as usize;
+        let n = self.data[at] as usize;
+        // A release no entry names matches only the groups without a release.
+        let want = release.map(|r| self.release_ids.get(r).copied().unwrap_or(NONE - 1));
+        (0..n).filter_map(move |i| {
+            let h = &self.data[at + 1 + GROUP_WORDS * i..at + 1 + GROUP_WORDS * (i + 1)];
+            let group = GroupView {
+                release: h[0],
+                n_lines: h[1] as usize,
+                lines: h[2] as usize,
+                unparsed: h[3],
+                slots: h[4] as usize,
+                n_slots: h[5] as usize,
+            };
+            match want {
+                Some(w) if group.release != NONE && group.release != w => None,
+                _ => Some(group),
+            }
+        })
+    }
+
+    fn package(&self, ecosystem: &Ecosystem, name_key: &str) -> Option<u32> {
+        self.index
+            .get(ecosystem.base())
+            .and_then(|names| names.get(name_key))
+            .copied()
+    }
+
     /// [`Matcher::check`] without the index: every entry of the package evaluated
     /// one by one with [`CompiledAffected::affects`]. The reference the index is
     /// tested against; slower, same answers.
@@ -352,23 +487,14 @@ impl Matcher {
         version: &str,
         out: &mut Vec<u32>,
     ) -> Result<(), VersionError> {
-        let Some(groups) = self
-            .index
-            .get(ecosystem.base())
-            .and_then(|names| names.get(name_key))
-        else {
+        let Some(package) = self.package(ecosystem, name_key) else {
             return Ok(());
         };
         let parsed = ch_osv::scheme_for(ecosystem).parse(version)?;
         let semver = Scheme::Go.parse(version).ok();
         let release = ecosystem.release_key();
-        for group in groups {
-            if let (Some(want), Some(have)) = (release.as_deref(), &group.release) {
-                if want != &**have {
-                    continue;
-                }
-            }
-            for &slot in &group.slots {
+        for group in self.groups(package, release.as_deref()) {
+            for &slot in &self.data[group.slots..group.slots + group.n_slots] {
                 if self.entries[slot as usize]
                     .compiled
                     .affects(&parsed, semver.as_ref())
@@ -385,19 +511,25 @@ impl Matcher {
 
     /// Sizes.
     pub fn stats(&self) -> MatcherStats {
-        let lines = || {
-            self.index
-                .values()
-                .flat_map(FxHashMap::values)
-                .flatten()
-                .flat_map(|g| &g.lines)
-        };
+        let mut n_set_slots = 0;
+        for &package in self.index.values().flat_map(FxHashMap::values) {
+            for group in self.groups(package, None) {
+                let mut line = group.lines;
+                for _ in 0..group.n_lines {
+                    let n = self.data[line + 2] as usize;
+                    let sets = LINE_HEADER + 2 * n + 2 * (2 * n + 1);
+                    n_set_slots += self.data[line] as usize - sets;
+                    line += self.data[line] as usize;
+                }
+            }
+        }
         MatcherStats {
             n_entries: self.entries.len(),
             n_packages: self.index.values().map(FxHashMap::len).sum(),
             n_advisories: self.advisory_ids.len(),
-            n_bounds: lines().map(|l| l.bounds.len()).sum(),
-            n_set_slots: lines().map(|l| l.sets.len()).sum(),
+            n_bounds: self.bounds.len(),
+            n_set_slots,
+            arena_bytes: self.data.len() * 4,
         }
     }
 
@@ -423,36 +555,55 @@ impl Matcher {
         version: &str,
         out: &mut Vec<u32>,
     ) -> Result<(), VersionError> {
-        let Some(groups) = self
-            .index
-            .get(ecosystem.base())
-            .and_then(|names| names.get(name_key))
-        else {
+        let Some(package) = self.package(ecosystem, name_key) else {
             return Ok(());
         };
         let parsed = ch_osv::scheme_for(ecosystem).parse(version)?;
         let release = ecosystem.release_key();
-        let release = release.as_deref();
         let start = out.len();
-        let mut semver = None;
-        for group in groups {
-            if let (Some(want), Some(have)) = (release, &group.release) {
-                if want != &**have {
-                    continue;
+        let mut semver: Option<Option<Version>> = None;
+        let mut sources = 0;
+        for group in self.groups(package, release.as_deref()) {
+            let mut line = group.lines;
+            for _ in 0..group.n_lines {
+                let scheme = Scheme::ALL[self.data[line + 1] as usize];
+                if scheme.orders_like(parsed.scheme()) {
+                    stab_line(&self.data, &self.bounds, line, &parsed, out);
+                    sources += 1;
+                } else if scheme == Scheme::Go {
+                    let sv = semver.get_or_insert_with(|| Scheme::Go.parse(version).ok());
+                    if let Some(sv) = sv {
+                        stab_line(&self.data, &self.bounds, line, sv, out);
+                        sources += 1;
+                    }
+                }
+                line += self.data[line] as usize;
+            }
+            if group.unparsed != NONE {
+                let unparsed = &self.unparsed[group.unparsed as usize];
+                let at = unparsed.partition_point(|(x, _)| x.as_str() < version);
+                out.extend(
+                    unparsed[at..]
+                        .iter()
+                        .take_while(|(x, _)| x == version)
+                        .map(|(_, s)| *s),
+                );
+                sources += 2;
+            }
+        }
+        // One line's set is sorted and distinct already.
+        if sources > 1 {
+            let found = &mut out[start..];
+            found.sort_unstable();
+            let mut n = 0;
+            for i in 0..found.len() {
+                if i == 0 || found[i] != found[n - 1] {
+                    found[n] = found[i];
+                    n += 1;
                 }
             }
-            group.check(version, &parsed, &mut semver, out);
+            out.truncate(start + n);
         }
-        let found = &mut out[start..];
-        found.sort_unstable();
-        let mut n = 0;
-        for i in 0..found.len() {
-            if i == 0 || found[i] != found[n - 1] {
-                found[n] = found[i];
-                n += 1;
-            }
-        }
-        out.truncate(start + n);
         Ok(())
     }
 }
@@ -463,24 +614,52 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn v(n: u8) -> Version {
-        Scheme::SemVer.parse(&format!("1.{n}.0")).unwrap()
+    /// Lays the line out in a fresh arena and stabs it there, as a check does.
+    fn stab(line: &Line, v: &Version) -> Vec<u32> {
+        let (mut data, mut bounds) = (vec![7, 7, 7], Vec::new());
+        lay_out_line(line, &mut data, &mut bounds);
+        let mut out = Vec::new();
+        stab_line(&data, &bounds, 3, v, &mut out);
+        out
     }
 
-    /// Runs over versions 1.0.0 … 1.20.0, with every kind of upper end.
+    /// The n-th of an increasing sequence of versions under `scheme`, and a version
+    /// strictly between the n-th and the next. SemVer: `1.0.0-a < 1.0.0-b < 1.0.0
+    /// < 1.1.0-a …`, so pre-releases share an order prefix and the search must break
+    /// ties by comparing versions; Maven has no prefix (every boundary ties).
+    fn nth(scheme: Scheme, n: u8) -> (Version, Version) {
+        let (minor, kind) = (n / 3, n % 3);
+        let (at, between) = match (scheme, kind) {
+            (Scheme::SemVer, 0) => (format!("1.{minor}.0-a"), format!("1.{minor}.0-aa")),
+            (Scheme::SemVer, 1) => (format!("1.{minor}.0-b"), format!("1.{minor}.0-c")),
+            (Scheme::SemVer, _) => (format!("1.{minor}.0"), format!("1.{minor}.1")),
+            (_, 0) => (format!("1.{minor}-alpha"), format!("1.{minor}-alpha-1")),
+            (_, 1) => (format!("1.{minor}-beta"), format!("1.{minor}-beta-1")),
+            (_, _) => (format!("1.{minor}"), format!("1.{minor}.0.1")),
+        };
+        (scheme.parse(&at).unwrap(), scheme.parse(&between).unwrap())
+    }
+
+    /// Runs over the first 21 versions, with every kind of upper end.
     fn run() -> impl Strategy<Value = (Option<u8>, u8, u8, u32)> {
         (prop::option::of(0u8..20), 0u8..3, 0u8..21, 0u32..6)
     }
 
     proptest! {
-        /// Whatever the runs and listed points, stabbing the line answers exactly
-        /// what testing every run and point one by one answers, for every version
-        /// at, between, below and above the boundaries.
+        /// Whatever the runs and listed points, stabbing the laid-out line answers
+        /// exactly what testing every run and point one by one answers, for every
+        /// version at, between, below and above the boundaries.
         #[test]
         fn segments_equal_brute_force(
+            maven in any::<bool>(),
             runs in prop::collection::vec(run(), 0..12),
             points in prop::collection::vec((0u8..21, 0u32..6), 0..6),
         ) {
+            let scheme = if maven { Scheme::Maven } else { Scheme::SemVer };
+            let v = |n: u8| nth(scheme, n).0;
+            for n in 0u8..22 {
+                prop_assert!(v(n) < nth(scheme, n).1 && nth(scheme, n).1 < v(n + 1));
+            }
             let runs: Vec<(Option<Version>, Upper, u32)> = runs
                 .into_iter()
                 .map(|(lower, kind, end, slot)| {
@@ -494,10 +673,10 @@ mod tests {
                 .collect();
             let points: Vec<(Version, u32)> =
                 points.into_iter().map(|(n, slot)| (v(n), slot)).collect();
-            let line = Line::build(Scheme::SemVer, runs.clone(), points.clone());
-            // Queries between boundaries too: 1.n.5 lies strictly inside (1.n, 1.n+1).
+            let line = Line::build(scheme, runs.clone(), points.clone());
             for n in 0u8..22 {
-                for q in [v(n), Scheme::SemVer.parse(&format!("1.{n}.5")).unwrap()] {
+                let (at, between) = nth(scheme, n);
+                for q in [at, between] {
                     let mut want: Vec<u32> = runs
                         .iter()
                         .filter(|(lower, upper, _)| {
@@ -508,9 +687,7 @@ mod tests {
                         .collect();
                     want.sort_unstable();
                     want.dedup();
-                    let mut got = Vec::new();
-                    line.stab(&q, &mut got);
-                    prop_assert_eq!(&got, &want, "query {:?}", q);
+                    prop_assert_eq!(&stab(&line, &q), &want, "query {:?}", q);
                 }
             }
         }
@@ -526,11 +703,8 @@ mod tests {
             vec![(p("1.0.0"), 1)],
         );
         assert_eq!(line.bounds.len(), 1);
-        let mut got = Vec::new();
-        line.stab(&p("1.0.0"), &mut got);
-        assert_eq!(got, vec![1]);
-        got.clear();
-        line.stab(&p("0.9"), &mut got);
-        assert_eq!(got, vec![0]);
+        assert_eq!(stab(&line, &p("1.0.0")), vec![1]);
+        assert_eq!(stab(&line, &p("0.9")), vec![0]);
+        assert_eq!(stab(&line, &p("1.0.post1")), Vec::<u32>::new());
     }
 }

@@ -216,6 +216,56 @@ impl Version {
     }
 }
 
+impl Version {
+    /// A 64-bit summary of this version's place in its scheme's order: whenever
+    /// `a <= b`, `a.order_prefix() <= b.order_prefix()` (versions of one scheme, or
+    /// of the SemVer family). Equal prefixes say nothing; different ones decide the
+    /// comparison. Searches compare prefixes first, in one contiguous array, and
+    /// compare whole versions only on a tie. Schemes without a summary return 0.
+    pub fn order_prefix(&self) -> u64 {
+        match &self.repr {
+            Repr::SemVer(v) => v.order_prefix(),
+            Repr::Pep440(v) => v.order_prefix(),
+            Repr::Rpm(v) => v.order_prefix(),
+            _ => 0,
+        }
+    }
+}
+
+/// Packs fields, most significant first, each `bits` wide, into the top of a u64.
+/// A field whose value does not fit (or is `None`: too large to know) takes its
+/// maximum and every later field is zero, which keeps the packing monotone: a
+/// lexicographically smaller field list never packs to a larger number.
+pub(crate) fn pack_prefix(fields: impl IntoIterator<Item = (Option<u64>, u32)>) -> u64 {
+    let mut out = 0u64;
+    let mut shift = 64u32;
+    let mut saturated = false;
+    for (value, bits) in fields {
+        if bits == 0 || bits > shift {
+            break;
+        }
+        shift -= bits;
+        let max = if bits == 64 {
+            u64::MAX
+        } else {
+            (1u64 << bits) - 1
+        };
+        let field = if saturated {
+            0
+        } else {
+            match value {
+                Some(v) if v < max => v,
+                _ => {
+                    saturated = true;
+                    max
+                }
+            }
+        };
+        out |= field << shift;
+    }
+    out
+}
+
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
         use Repr as R;
@@ -279,4 +329,76 @@ pub(crate) fn cmp_decimal_lists(a: &[String], b: &[String]) -> Ordering {
         }
     }
     a.len().cmp(&b.len())
+}
+
+#[cfg(test)]
+mod prefix_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn pack_prefix_saturates_and_zeroes_the_rest() {
+        assert_eq!(
+            pack_prefix([(Some(1), 16), (Some(2), 16)]),
+            0x0001_0002_u64 << 32
+        );
+        // 70000 does not fit in 16 bits: max, then zeros, whatever follows.
+        let big_a = pack_prefix([(Some(70_000), 16), (Some(5), 16)]);
+        let big_b = pack_prefix([(Some(80_000), 16), (Some(1), 16)]);
+        assert_eq!(big_a, big_b);
+        assert_eq!(big_a, 0xFFFF_u64 << 48);
+        assert!(pack_prefix([(Some(65_534), 16), (Some(9), 16)]) < big_a);
+        assert_eq!(pack_prefix([(None, 8), (Some(3), 8)]), 0xFF_u64 << 56);
+    }
+
+    #[test]
+    fn prefixes_follow_the_order_and_ties_are_allowed() {
+        for (scheme, sorted) in [
+            (
+                Scheme::SemVer,
+                &[
+                    "0.9.9",
+                    "1.0.0-alpha",
+                    "1.0.0-alpha.1",
+                    "1.0.0",
+                    "1.0.1",
+                    "70000.0.0",
+                    "80000.0.0",
+                ][..],
+            ),
+            (
+                Scheme::Pep440,
+                &[
+                    "not a version",
+                    "1.0.dev1",
+                    "1.0a1",
+                    "1.0",
+                    "1.0.post1",
+                    "1.0.0.1",
+                    "1.1",
+                    "1!0.1",
+                ][..],
+            ),
+            (
+                Scheme::Rpm,
+                &["1.0~rc1", "1.0", "1.0^git1", "1.0a", "1.0.1", "1:0.1"][..],
+            ),
+            (Scheme::Dpkg, &["1.0~rc1", "1.0"][..]),
+        ] {
+            let v: Vec<Version> = sorted.iter().map(|s| scheme.parse(s).unwrap()).collect();
+            for w in v.windows(2) {
+                assert!(w[0] < w[1], "{scheme}: {:?} < {:?}", w[0], w[1]);
+                assert!(
+                    w[0].order_prefix() <= w[1].order_prefix(),
+                    "{scheme}: {:?}",
+                    w
+                );
+            }
+        }
+        // Different prefixes decide: 1.0.0 and 1.0.1 differ in the prefix alone.
+        let p = |s: &str| Scheme::SemVer.parse(s).unwrap().order_prefix();
+        assert!(p("1.0.0") < p("1.0.1"));
+        assert!(p("1.0.0-alpha") < p("1.0.0"));
+        assert_eq!(p("1.0.0-alpha"), p("1.0.0-beta"));
+    }
 }

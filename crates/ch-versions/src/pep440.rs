@@ -170,6 +170,35 @@ impl Pep440Version {
     }
 }
 
+impl Num {
+    /// The value, when it fits in a u64.
+    fn small(&self) -> Option<u64> {
+        if self.0.len() > 19 {
+            return None;
+        }
+        self.0.parse().ok()
+    }
+}
+
+impl Pep440Version {
+    /// See [`crate::Version::order_prefix`]: 0 for a legacy version (they sort
+    /// first); else a 1 bit, the epoch (7 bits) and the first three release numbers
+    /// (16 bits each; trailing zeros were removed, so a missing number is 0).
+    pub(crate) fn order_prefix(&self) -> u64 {
+        let Key::Standard(s) = &self.key else {
+            return 0;
+        };
+        let part = |i: usize| s.release.get(i).map_or(Some(0), Num::small);
+        let fields = crate::pack_prefix([
+            (s.epoch.small(), 7),
+            (part(0), 16),
+            (part(1), 16),
+            (part(2), 16),
+        ]);
+        (1 << 63) | (fields >> 1)
+    }
+}
+
 impl Ord for Pep440Version {
     fn cmp(&self, other: &Self) -> Ordering {
         self.key.cmp(&other.key)

@@ -94,6 +94,17 @@ impl RpmVersion {
     }
 }
 
+impl RpmVersion {
+    /// See [`crate::Version::order_prefix`]: the key's first eight bytes (padded
+    /// with zeros), which order as the key does up to ties.
+    pub(crate) fn order_prefix(&self) -> u64 {
+        let mut head = [0u8; 8];
+        let n = self.key.len().min(8);
+        head[..n].copy_from_slice(&self.key[..n]);
+        u64::from_be_bytes(head)
+    }
+}
+
 /// Digits without leading zeros compare by length, then digit by digit: a length
 /// prefix (one byte below 255, else 255 and eight big-endian bytes) then the digits.
 fn encode_number(digits: &[u8], out: &mut Vec<u8>) {

@@ -55,6 +55,20 @@ impl SemVersion {
     }
 }
 
+impl SemVersion {
+    /// See [`crate::Version::order_prefix`]: major, minor and patch (16 bits
+    /// each), then 1 for a release, 0 for a pre-release (which sorts first).
+    pub(crate) fn order_prefix(&self) -> u64 {
+        let v = &self.0;
+        crate::pack_prefix([
+            (Some(v.major), 16),
+            (Some(v.minor), 16),
+            (Some(v.patch), 16),
+            (Some(u64::from(v.pre.is_empty())), 16),
+        ])
+    }
+}
+
 impl Ord for SemVersion {
     fn cmp(&self, other: &Self) -> Ordering {
         self.0.cmp_precedence(&other.0)

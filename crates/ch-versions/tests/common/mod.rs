@@ -39,6 +39,7 @@ pub(crate) fn check_against(
         }
     }
     parsed.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_prefix_monotone(&parsed);
     let mut ordered: Vec<String> = parsed.into_iter().map(|(_, v)| v).collect();
     ordered.extend(unparsed);
     let pairs = differential_pairs(&ordered, n_random);
@@ -59,4 +60,20 @@ pub(crate) fn check_against(
         bad.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
     );
     pairs.len()
+}
+
+/// `Version::order_prefix` never decreases along our order (the property the
+/// matcher's prefix search relies on), checked on every sorted version list.
+pub(crate) fn assert_prefix_monotone(sorted: &[(ch_versions::Version, String)]) {
+    for pair in sorted.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        assert!(
+            a.0.order_prefix() <= b.0.order_prefix(),
+            "order_prefix not monotone: {:?} ({:#x}) <= {:?} ({:#x})",
+            a.1,
+            a.0.order_prefix(),
+            b.1,
+            b.0.order_prefix()
+        );
+    }
 }
