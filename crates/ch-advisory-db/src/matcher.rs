@@ -11,7 +11,9 @@
 //!
 //! The price is memory: the sets' total size is the sum over entries of the segments
 //! each covers, O(b · k) for a package with b boundaries and k entries. On all of the
-//! shared OSV data that is a few million slot references (`MatcherStats`).
+//! shared OSV data that is 1.4 million references (`MatcherStats`). A line whose
+//! sets would exceed [`SET_BUDGET`] keeps only its entry list and evaluates them one
+//! by one, so a hostile feed cannot make the index quadratic in memory.
 
 use std::collections::HashMap;
 
@@ -38,7 +40,17 @@ struct Line {
     /// `(start, len)` range of `sets`.
     segments: Vec<(u32, u32)>,
     sets: Vec<u32>,
+    /// Set instead of the segments when they would exceed the size budget: the
+    /// entries (sorted, distinct) to evaluate one by one.
+    linear: Option<Vec<u32>>,
 }
+
+/// The most entry references one line's segment sets may hold (16 MiB): beyond it
+/// (thousands of entries overlapping across thousands of boundaries, which no real
+/// feed has: the largest line of the shared data holds a few tens of thousands)
+/// the line's entries are evaluated one by one instead, so a hostile feed cannot
+/// make the index quadratic in memory.
+const SET_BUDGET: usize = 1 << 22;
 
 /// One affected run of an entry, as a range of segment numbers (inclusive).
 struct Cover {
@@ -49,10 +61,20 @@ struct Cover {
 
 impl Line {
     /// `runs` are (lower, upper, slot); `points` are listed versions (version, slot).
+    #[cfg(test)]
     fn build(
         scheme: Scheme,
         runs: Vec<(Option<Version>, Upper, u32)>,
         points: Vec<(Version, u32)>,
+    ) -> Line {
+        Line::build_within(scheme, runs, points, SET_BUDGET)
+    }
+
+    fn build_within(
+        scheme: Scheme,
+        runs: Vec<(Option<Version>, Upper, u32)>,
+        points: Vec<(Version, u32)>,
+        budget: usize,
     ) -> Line {
         let mut bounds: Vec<Version> = Vec::with_capacity(2 * runs.len() + points.len());
         for (lower, upper, _) in &runs {
@@ -92,6 +114,20 @@ impl Line {
         }
         // Sweep the segments, keeping the set of covering slots (with multiplicity:
         // an entry may cover a segment twice, by a run and a listed version).
+        // The sets hold at most this many references (less where neighbours share).
+        let bound: usize = covers.iter().map(|c| c.last - c.first + 1).sum();
+        if bound > budget {
+            let mut slots: Vec<u32> = covers.iter().map(|c| c.slot).collect();
+            slots.sort_unstable();
+            slots.dedup();
+            return Line {
+                scheme,
+                bounds: Vec::new(),
+                segments: Vec::new(),
+                sets: Vec::new(),
+                linear: Some(slots),
+            };
+        }
         covers.sort_by_key(|c| c.first);
         let mut ends: Vec<Vec<u32>> = vec![Vec::new(); n_segments];
         let mut active: std::collections::BTreeMap<u32, u32> = Default::default();
@@ -134,6 +170,7 @@ impl Line {
             bounds,
             segments,
             sets,
+            linear: None,
         }
     }
 }
@@ -147,7 +184,12 @@ struct GroupBuild {
 }
 
 impl GroupBuild {
-    fn build(release: Option<Box<str>>, slots: &[u32], entries: &[Entry]) -> GroupBuild {
+    fn build(
+        release: Option<Box<str>>,
+        slots: &[u32],
+        entries: &[Entry],
+        budget: usize,
+    ) -> GroupBuild {
         type Parts = (Vec<(Option<Version>, Upper, u32)>, Vec<(Version, u32)>);
         let mut by_scheme: Vec<(Scheme, Parts)> = Vec::new();
         let mut unparsed = Vec::new();
@@ -194,13 +236,16 @@ impl GroupBuild {
             slots: slots.to_vec(),
             lines: by_scheme
                 .into_iter()
-                .map(|(s, (runs, points))| Line::build(s, runs, points))
+                .map(|(s, (runs, points))| Line::build_within(s, runs, points, budget))
                 .collect(),
             unparsed,
         }
     }
 }
 
+/// Marks a line laid out as a list of entries to evaluate one by one (its third
+/// word is then the number of entries, which follow the header).
+const LINEAR: u32 = 1 << 31;
 /// "None" in an arena word (no release, no unparsed list).
 const NONE: u32 = u32::MAX;
 /// Words of a group header: release id, number of lines, offset of the first
@@ -261,6 +306,12 @@ fn lay_out_line(line: &Line, data: &mut Vec<u32>, bounds: &mut Vec<Version>) -> 
         .iter()
         .position(|s| *s == line.scheme)
         .unwrap_or(0);
+    if let Some(slots) = &line.linear {
+        data.extend([0, scheme as u32 | LINEAR, slots.len() as u32, 0]);
+        data.extend_from_slice(slots);
+        data[start] = (data.len() - start) as u32;
+        return 0;
+    }
     data.extend([0, scheme as u32, n as u32, bounds.len() as u32]);
     for b in &line.bounds {
         let p = b.order_prefix();
@@ -320,6 +371,13 @@ fn stab_line(data: &[u32], bounds: &[Version], at: usize, v: &Version, out: &mut
 impl AdvisoryDb {
     /// Loads, compiles and indexes every affected entry of every non-withdrawn record.
     pub fn matcher(&self) -> Result<Matcher, DbError> {
+        self.matcher_with_set_budget(SET_BUDGET)
+    }
+
+    /// [`AdvisoryDb::matcher`] with another per-line budget for segment sets
+    /// (lines over it are evaluated entry by entry). For tests of that fallback.
+    #[doc(hidden)]
+    pub fn matcher_with_set_budget(&self, budget: usize) -> Result<Matcher, DbError> {
         let mut stmt = self
             .conn
             .prepare(
@@ -384,7 +442,9 @@ impl AdvisoryDb {
             for (name, releases) in names {
                 let mut groups: Vec<GroupBuild> = releases
                     .into_iter()
-                    .map(|(release, slots)| GroupBuild::build(release, &slots, &matcher.entries))
+                    .map(|(release, slots)| {
+                        GroupBuild::build(release, &slots, &matcher.entries, budget)
+                    })
                     .collect();
                 groups.sort_by(|a, b| a.release.cmp(&b.release));
                 packages.insert(name, matcher.lay_out_package(groups));
@@ -518,7 +578,9 @@ impl Matcher {
                 for _ in 0..group.n_lines {
                     let n = self.data[line + 2] as usize;
                     let sets = LINE_HEADER + 2 * n + 2 * (2 * n + 1);
-                    n_set_slots += self.data[line] as usize - sets;
+                    if self.data[line + 1] & LINEAR == 0 {
+                        n_set_slots += self.data[line] as usize - sets;
+                    }
                     line += self.data[line] as usize;
                 }
             }
@@ -566,7 +628,21 @@ impl Matcher {
         for group in self.groups(package, release.as_deref()) {
             let mut line = group.lines;
             for _ in 0..group.n_lines {
-                let scheme = Scheme::ALL[self.data[line + 1] as usize];
+                let word = self.data[line + 1];
+                if word & LINEAR != 0 {
+                    let n = self.data[line + 2] as usize;
+                    let sv = semver.get_or_insert_with(|| Scheme::Go.parse(version).ok());
+                    for &slot in &self.data[line + LINE_HEADER..line + LINE_HEADER + n] {
+                        let entry = &self.entries[slot as usize].compiled;
+                        if entry.affects(&parsed, sv.as_ref()).is_some() {
+                            out.push(slot);
+                        }
+                    }
+                    sources += 2;
+                    line += self.data[line] as usize;
+                    continue;
+                }
+                let scheme = Scheme::ALL[word as usize];
                 if scheme.orders_like(parsed.scheme()) {
                     stab_line(&self.data, &self.bounds, line, &parsed, out);
                     sources += 1;
@@ -706,5 +782,25 @@ mod tests {
         assert_eq!(stab(&line, &p("1.0.0")), vec![1]);
         assert_eq!(stab(&line, &p("0.9")), vec![0]);
         assert_eq!(stab(&line, &p("1.0.post1")), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn over_budget_lines_list_their_entries() {
+        let runs = (0..10u8)
+            .map(|n| {
+                (
+                    Some(nth(Scheme::SemVer, n).0),
+                    Upper::Open,
+                    u32::from(n % 4),
+                )
+            })
+            .collect::<Vec<_>>();
+        let line = Line::build_within(Scheme::SemVer, runs.clone(), Vec::new(), 20);
+        assert_eq!(line.linear, Some(vec![0, 1, 2, 3]));
+        let (mut data, mut bounds) = (Vec::new(), Vec::new());
+        assert_eq!(lay_out_line(&line, &mut data, &mut bounds), 0);
+        assert_eq!(data, vec![8, LINEAR, 4, 0, 0, 1, 2, 3]);
+        let indexed = Line::build_within(Scheme::SemVer, runs, Vec::new(), 1000);
+        assert!(indexed.linear.is_none() && !indexed.sets.is_empty());
     }
 }

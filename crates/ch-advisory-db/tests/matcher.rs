@@ -17,6 +17,10 @@ fn index_agrees_with_linear_evaluation_on_all_shared_data() {
         db.import_path(&data.join(rel)).unwrap();
     }
     let matcher = db.matcher().unwrap();
+    // A tiny set budget: lines with more than 64 references fall back to
+    // evaluating their entries one by one, mixed with indexed lines.
+    let mixed = db.matcher_with_set_budget(64).unwrap();
+    let mut mixed_out = Vec::new();
     let (mut n_checks, mut n_hits) = (0usize, 0usize);
     let (mut fast, mut slow) = (Vec::new(), Vec::new());
     for (_, rel) in SHARED_EXPORTS {
@@ -56,6 +60,10 @@ fn index_agrees_with_linear_evaluation_on_all_shared_data() {
                         let b = matcher.check_linear(e, &name, v, &mut slow);
                         assert_eq!(a.is_ok(), b.is_ok(), "{e} {name} {v}");
                         assert_eq!(fast, slow, "{e} {name} {v}");
+                        mixed_out.clear();
+                        let c = mixed.check(e, &name, v, &mut mixed_out);
+                        assert_eq!(c.is_ok(), b.is_ok(), "{e} {name} {v} (budget 64)");
+                        assert_eq!(mixed_out, slow, "{e} {name} {v} (budget 64)");
                         n_checks += 1;
                         n_hits += fast.len();
                     }
@@ -63,6 +71,11 @@ fn index_agrees_with_linear_evaluation_on_all_shared_data() {
             }
         }
     }
+    let n_linear = matcher.stats().n_set_slots - mixed.stats().n_set_slots;
+    assert!(
+        n_linear > 100_000,
+        "the budget moved {n_linear} references to linear lines"
+    );
     assert!(n_checks > 500_000, "{n_checks}");
     assert!(n_hits > 1_000_000, "{n_hits}");
 }
