@@ -27,6 +27,7 @@ pub mod dpkg;
 pub mod generic;
 pub mod hackage;
 pub mod homebrew;
+mod key;
 pub mod maven;
 pub mod nuget;
 pub mod opam;

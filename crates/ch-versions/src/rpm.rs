@@ -45,12 +45,15 @@
 //!   characters and strips surrounding whitespace; rpm treats them as separators; we
 //!   reject them. An empty version (`1:-1`) is rejected too.
 
+use crate::key::{ByteKey, KeyWriter, StackKey};
+
 /// A parsed RPM EVR, held as a byte key whose lexicographic order is
 /// `rpmvercmp`'s order (epoch, then version, then release), so a comparison is
-/// one `memcmp` over one allocation. See [`encode_segments`] for the layout.
+/// one `memcmp` (inline for typical EVRs, no allocation). See [`encode_segments`]
+/// for the layout.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct RpmVersion {
-    key: Vec<u8>,
+    key: ByteKey,
 }
 
 /// Segment tags, in `rpmvercmp`'s order: `~` sorts before everything, even the end
@@ -86,10 +89,17 @@ impl RpmVersion {
         if version.is_empty() {
             return Err("version is empty".to_owned());
         }
-        let mut key = Vec::with_capacity(input.len() + 12);
-        encode_number(epoch.as_bytes(), &mut key);
-        encode_segments(version, &mut key);
-        encode_segments(release, &mut key);
+        // A key is at most 1.5 bytes per input byte, plus the end tags and the
+        // epoch's length prefix.
+        let key = if 2 * input.len() + 24 <= StackKey::CAPACITY {
+            let mut buf = StackKey::new();
+            encode_evr(epoch, version, release, &mut buf);
+            ByteKey::from_slice(buf.as_slice())
+        } else {
+            let mut buf = Vec::with_capacity(2 * input.len() + 24);
+            encode_evr(epoch, version, release, &mut buf);
+            ByteKey::from_slice(&buf)
+        };
         Ok(RpmVersion { key })
     }
 }
@@ -98,16 +108,23 @@ impl RpmVersion {
     /// See [`crate::Version::order_prefix`]: the key's first eight bytes (padded
     /// with zeros), which order as the key does up to ties.
     pub(crate) fn order_prefix(&self) -> u64 {
+        let key = self.key.as_slice();
         let mut head = [0u8; 8];
-        let n = self.key.len().min(8);
-        head[..n].copy_from_slice(&self.key[..n]);
+        let n = key.len().min(8);
+        head[..n].copy_from_slice(&key[..n]);
         u64::from_be_bytes(head)
     }
 }
 
 /// Digits without leading zeros compare by length, then digit by digit: a length
 /// prefix (one byte below 255, else 255 and eight big-endian bytes) then the digits.
-fn encode_number(digits: &[u8], out: &mut Vec<u8>) {
+fn encode_evr(epoch: &str, version: &str, release: &str, out: &mut impl KeyWriter) {
+    encode_number(epoch.as_bytes(), out);
+    encode_segments(version, out);
+    encode_segments(release, out);
+}
+
+fn encode_number(digits: &[u8], out: &mut impl KeyWriter) {
     match u8::try_from(digits.len()) {
         Ok(n) if n < u8::MAX => out.push(n),
         _ => {
@@ -124,7 +141,7 @@ fn encode_number(digits: &[u8], out: &mut Vec<u8>) {
 /// segments. Comparing two keys byte by byte walks the segments pairwise exactly
 /// as `rpmvercmp` does, and the end tag makes a shorter operand compare as rpm's
 /// "ran out of segments" rules say.
-fn encode_segments(s: &str, out: &mut Vec<u8>) {
+fn encode_segments(s: &str, out: &mut impl KeyWriter) {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
