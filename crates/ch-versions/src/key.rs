@@ -77,39 +77,6 @@ impl KeyWriter for Vec<u8> {
     }
 }
 
-/// A key being built on the stack. The caller checks that the key fits
-/// ([`StackKey::CAPACITY`]); writing past it panics.
-pub(crate) struct StackKey {
-    len: usize,
-    bytes: [u8; StackKey::CAPACITY],
-}
-
-impl StackKey {
-    pub(crate) const CAPACITY: usize = 128;
-
-    pub(crate) fn new() -> StackKey {
-        StackKey {
-            len: 0,
-            bytes: [0; Self::CAPACITY],
-        }
-    }
-
-    pub(crate) fn as_slice(&self) -> &[u8] {
-        &self.bytes[..self.len]
-    }
-}
-
-impl KeyWriter for StackKey {
-    fn push(&mut self, b: u8) {
-        self.bytes[self.len] = b;
-        self.len += 1;
-    }
-    fn extend_from_slice(&mut self, b: &[u8]) {
-        self.bytes[self.len..self.len + b.len()].copy_from_slice(b);
-        self.len += b.len();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

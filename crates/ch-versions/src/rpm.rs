@@ -45,7 +45,7 @@
 //!   characters and strips surrounding whitespace; rpm treats them as separators; we
 //!   reject them. An empty version (`1:-1`) is rejected too.
 
-use crate::key::{ByteKey, KeyWriter, StackKey};
+use crate::key::{ByteKey, KeyWriter};
 
 /// A parsed RPM EVR, held as a byte key whose lexicographic order is
 /// `rpmvercmp`'s order (epoch, then version, then release), so a comparison is
@@ -70,38 +70,110 @@ const ALPHA_END: u8 = 0;
 impl RpmVersion {
     /// Parses `[epoch:]version[-release]` (see module docs).
     pub fn parse(input: &str) -> Result<Self, String> {
-        if input.is_empty() {
+        let b = input.as_bytes();
+        if b.is_empty() {
             return Err("version string is empty".to_owned());
         }
-        if !input.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err("only printable ascii without spaces is allowed".to_owned());
+        // One pass: check the characters, find the first ':' and the last '-'.
+        let (mut colon, mut dash) = (None, None);
+        for (i, &c) in b.iter().enumerate() {
+            if !c.is_ascii_graphic() {
+                return Err("only printable ascii without spaces is allowed".to_owned());
+            }
+            if c == b':' && colon.is_none() {
+                colon = Some(i);
+            } else if c == b'-' {
+                dash = Some(i);
+            }
         }
-        let (epoch, rest) = match input.split_once(':') {
-            Some((epoch, rest)) => {
-                if !epoch.bytes().all(|b| b.is_ascii_digit()) {
+        let (epoch, rest_at) = match colon {
+            Some(k) => {
+                if !b[..k].iter().all(u8::is_ascii_digit) {
                     return Err("epoch is not a number".to_owned());
                 }
-                (epoch.trim_start_matches('0'), rest)
+                let zeros = b[..k].iter().take_while(|&&d| d == b'0').count();
+                (&input[zeros..k], k + 1)
             }
-            None => ("", input),
+            None => ("", 0),
         };
-        let (version, release) = rest.rsplit_once('-').unwrap_or((rest, ""));
+        // The last '-' of the whole string, if it lies after the epoch.
+        let (version, release) = match dash {
+            Some(d) if d >= rest_at => (&input[rest_at..d], &input[d + 1..]),
+            _ => (&input[rest_at..], ""),
+        };
         if version.is_empty() {
             return Err("version is empty".to_owned());
         }
-        // A key is at most 1.5 bytes per input byte, plus the end tags and the
-        // epoch's length prefix.
-        let key = if 2 * input.len() + 24 <= StackKey::CAPACITY {
-            let mut buf = StackKey::new();
-            encode_evr(epoch, version, release, &mut buf);
-            ByteKey::from_slice(buf.as_slice())
-        } else {
-            let mut buf = Vec::with_capacity(2 * input.len() + 24);
-            encode_evr(epoch, version, release, &mut buf);
-            ByteKey::from_slice(&buf)
+        let key = match encode_short(epoch, version, release) {
+            Some(key) => key,
+            None => {
+                let mut buf = Vec::with_capacity(2 * input.len() + 24);
+                encode_evr(epoch, version, release, &mut buf);
+                ByteKey::from_slice(&buf)
+            }
         };
         Ok(RpmVersion { key })
     }
+}
+
+/// The key of a short EVR (the usual case), built in a stack buffer in one pass
+/// without calls per segment; `None` when it might not fit ([`encode_evr`] then
+/// builds it). Produces exactly [`encode_evr`]'s bytes (tested).
+fn encode_short(epoch: &str, version: &str, release: &str) -> Option<ByteKey> {
+    const CAP: usize = 128;
+    // Each byte yields at most three key bytes (`a1b2`: every character its own
+    // segment, tag and terminator or length), plus the epoch's length byte and the
+    // two end tags.
+    if 3 * (epoch.len() + version.len() + release.len()) + 3 > CAP || epoch.len() >= 255 {
+        return None;
+    }
+    let mut k = [0u8; CAP];
+    k[0] = epoch.len() as u8;
+    k[1..1 + epoch.len()].copy_from_slice(epoch.as_bytes());
+    let mut n = 1 + epoch.len();
+    for part in [version.as_bytes(), release.as_bytes()] {
+        let mut i = 0;
+        while i < part.len() {
+            let c = part[i];
+            if c.is_ascii_digit() {
+                while i < part.len() && part[i] == b'0' {
+                    i += 1;
+                }
+                k[n] = TAG_NUMBER;
+                let len_at = n + 1;
+                n += 2;
+                let start = i;
+                while i < part.len() && part[i].is_ascii_digit() {
+                    k[n] = part[i];
+                    n += 1;
+                    i += 1;
+                }
+                k[len_at] = (i - start) as u8;
+            } else if c.is_ascii_alphabetic() {
+                k[n] = TAG_ALPHA;
+                n += 1;
+                while i < part.len() && part[i].is_ascii_alphabetic() {
+                    k[n] = part[i];
+                    n += 1;
+                    i += 1;
+                }
+                k[n] = ALPHA_END;
+                n += 1;
+            } else {
+                if c == b'~' {
+                    k[n] = TAG_TILDE;
+                    n += 1;
+                } else if c == b'^' {
+                    k[n] = TAG_CARET;
+                    n += 1;
+                }
+                i += 1;
+            }
+        }
+        k[n] = TAG_END;
+        n += 1;
+    }
+    Some(ByteKey::from_slice(&k[..n]))
 }
 
 impl RpmVersion {
@@ -184,6 +256,61 @@ mod tests {
 
     fn v(s: &str) -> RpmVersion {
         RpmVersion::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn short_encoder_equals_general_encoder() {
+        let parts = [
+            "",
+            "0",
+            "00",
+            "1",
+            "007",
+            "1.0",
+            "1.0~rc1",
+            "1.0^git1~pre",
+            "a",
+            "A.b",
+            "5.14.0",
+            "570.35.1.el9_6",
+            "1..0.",
+            "~~^^",
+            "x1y2z3",
+            "9999999999999999999999",
+            "1_0+x",
+            "el8_10.alma.1",
+            "16.el8_9.alma.1",
+            "a1b2c3d4e5f6g7h8",
+            "1a2b3c4d5e6f7g8h9",
+        ];
+        for epoch in ["", "1", "12"] {
+            for version in parts.iter().filter(|p| !p.is_empty()) {
+                for release in parts {
+                    let mut general = Vec::new();
+                    encode_evr(epoch, version, release, &mut general);
+                    let total = epoch.len() + version.len() + release.len();
+                    match encode_short(epoch, version, release) {
+                        Some(short) => assert_eq!(
+                            short.as_slice(),
+                            &general[..],
+                            "{epoch}:{version}-{release}"
+                        ),
+                        None => assert!(3 * total + 3 > 128, "{epoch}:{version}-{release}"),
+                    }
+                }
+            }
+        }
+        // Too long for the stack buffer: the general path.
+        assert!(encode_short("", &"1.".repeat(70), "").is_none());
+        // The densest key, three bytes a character, at the buffer's limit and past it
+        // (a stack key once overflowed here: a panic on input).
+        for n in [20, 21, 41, 42, 60] {
+            let dense = "a1".repeat(n);
+            let parsed = RpmVersion::parse(&dense).unwrap();
+            let mut general = Vec::new();
+            encode_evr("", &dense, "", &mut general);
+            assert_eq!(parsed.key.as_slice(), &general[..], "{dense}");
+        }
     }
 
     fn vc(a: &str, b: &str) -> Ordering {
