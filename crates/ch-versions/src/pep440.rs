@@ -113,37 +113,54 @@ enum LocalPart {
     Int(Num),
 }
 
-/// A non-negative integer of any size: ASCII digits without leading zeros (`0` for zero).
+/// A non-negative integer of any size: a `u64` when it fits (nearly always, and
+/// then comparing costs no allocation), else its ASCII digits without leading
+/// zeros (always larger than every `Small`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Num(String);
+enum Num {
+    Small(u64),
+    Big(Box<str>),
+}
 
 impl Num {
     fn zero() -> Num {
-        Num("0".to_owned())
+        Num::Small(0)
     }
 
     /// From ASCII digits, as Python's `int()` would (which refuses over 4300 digits).
     fn from_digits(digits: &str) -> Result<Num, String> {
         python::check_int_len(digits)?;
         let trimmed = digits.trim_start_matches('0');
-        Ok(Num(if trimmed.is_empty() {
-            "0".to_owned()
-        } else {
-            trimmed.to_owned()
-        }))
+        if trimmed.is_empty() {
+            return Ok(Num::zero());
+        }
+        Ok(match trimmed.parse::<u64>() {
+            Ok(v) => Num::Small(v),
+            Err(_) => Num::Big(trimmed.into()),
+        })
     }
 
     fn is_zero(&self) -> bool {
-        self.0 == "0"
+        matches!(self, Num::Small(0))
+    }
+
+    /// The value, when it fits in a u64.
+    fn small(&self) -> Option<u64> {
+        match self {
+            Num::Small(v) => Some(*v),
+            Num::Big(_) => None,
+        }
     }
 }
 
 impl Ord for Num {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.0
-            .len()
-            .cmp(&other.0.len())
-            .then_with(|| self.0.cmp(&other.0))
+        match (self, other) {
+            (Num::Small(a), Num::Small(b)) => a.cmp(b),
+            (Num::Small(_), Num::Big(_)) => Ordering::Less,
+            (Num::Big(_), Num::Small(_)) => Ordering::Greater,
+            (Num::Big(a), Num::Big(b)) => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
+        }
     }
 }
 
@@ -167,16 +184,6 @@ impl Pep440Version {
     /// Whether this is a PEP 440 version (rather than a legacy one).
     pub fn is_pep440(&self) -> bool {
         matches!(self.key, Key::Standard(_))
-    }
-}
-
-impl Num {
-    /// The value, when it fits in a u64.
-    fn small(&self) -> Option<u64> {
-        if self.0.len() > 19 {
-            return None;
-        }
-        self.0.parse().ok()
     }
 }
 
@@ -690,6 +697,20 @@ mod tests {
         // Not PEP 440, so legacy (which needs no int()): fine.
         assert!(Pep440Version::parse(&format!("x.{too_big}")).is_ok());
         assert_eq!(v("1.00000000000000000000001"), v("1.1"));
+        // Around u64::MAX, where a number stops being held as an integer.
+        let ordered = [
+            "1.18446744073709551614",
+            "1.18446744073709551615",
+            "1.18446744073709551616",
+            "1.99999999999999999999",
+            "1.100000000000000000000",
+        ];
+        crate::testing::assert_increasing(v, &ordered);
+        assert_eq!(v("1.018446744073709551616"), v("1.18446744073709551616"));
+        assert_eq!(
+            v("1.0.post018446744073709551616"),
+            v("1.0.post18446744073709551616")
+        );
     }
 
     #[test]
