@@ -887,12 +887,7 @@ mod tests {
             "2",
             "20100102",
         ];
-        for (i, a) in ordered.iter().enumerate() {
-            for b in &ordered[i + 1..] {
-                assert_eq!(v(a).cmp(&v(b)), Ordering::Less, "{a:?} < {b:?}");
-                assert_eq!(v(b).cmp(&v(a)), Ordering::Greater, "{b:?} > {a:?}");
-            }
-        }
+        crate::testing::assert_increasing(v, &ordered);
     }
 
     #[test]
@@ -912,13 +907,7 @@ mod tests {
             &["1.0.0-p1", "1.0.0-pl1", "1.0.0-patch1"],
             &["1.0.0-rc1", "1.0.0-RC1", "1.0.0-RC.1"],
         ];
-        for group in groups {
-            for a in *group {
-                for b in *group {
-                    assert_eq!(v(a), v(b), "{a:?} == {b:?}");
-                }
-            }
-        }
+        crate::testing::assert_equal_groups(v, groups);
     }
 
     #[test]

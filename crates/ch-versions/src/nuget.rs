@@ -344,12 +344,7 @@ mod tests {
             "2.1.1",
             "12345678901234567890",
         ];
-        for (i, a) in ordered.iter().enumerate() {
-            for b in &ordered[i + 1..] {
-                assert_eq!(v(a).cmp(&v(b)), Ordering::Less, "{a:?} < {b:?}");
-                assert_eq!(v(b).cmp(&v(a)), Ordering::Greater, "{b:?} > {a:?}");
-            }
-        }
+        crate::testing::assert_increasing(v, &ordered);
     }
 
     #[test]
@@ -379,13 +374,7 @@ mod tests {
             // `_extract_revision` stops at a newline (coerce gave up on it).
             &["1.2.3.4\nx", "1.2.3.4"],
         ];
-        for group in groups {
-            for a in *group {
-                for b in *group {
-                    assert_eq!(v(a), v(b), "{a:?} == {b:?}");
-                }
-            }
-        }
+        crate::testing::assert_equal_groups(v, groups);
     }
 
     #[test]

@@ -614,11 +614,7 @@ mod tests {
             assert!(v(w[0]) < v(w[1]), "{:?} < {:?}", w[0], w[1]);
             assert!(v(w[1]) > v(w[0]), "{:?} > {:?}", w[1], w[0]);
         }
-        for (i, a) in ordered.iter().enumerate() {
-            for b in &ordered[i + 1..] {
-                assert_eq!(v(a).cmp(&v(b)), Ordering::Less, "{a:?} < {b:?}");
-            }
-        }
+        crate::testing::assert_increasing(v, &ordered);
     }
 
     #[test]

@@ -203,12 +203,7 @@ mod tests {
             "2.0.0.1",
             "123456789012345678901234567890",
         ];
-        for (i, a) in ordered.iter().enumerate() {
-            for b in &ordered[i + 1..] {
-                assert_eq!(v(a).cmp(&v(b)), Ordering::Less, "{a:?} < {b:?}");
-                assert_eq!(v(b).cmp(&v(a)), Ordering::Greater, "{b:?} > {a:?}");
-            }
-        }
+        crate::testing::assert_increasing(v, &ordered);
     }
 
     #[test]
@@ -220,13 +215,7 @@ mod tests {
             &["", "  ", "0", "0.0"],
             &["1.2.3.pre.1", "1.2.3-1"],
         ];
-        for group in groups {
-            for a in *group {
-                for b in *group {
-                    assert_eq!(v(a), v(b), "{a:?} == {b:?}");
-                }
-            }
-        }
+        crate::testing::assert_equal_groups(v, groups);
     }
 
     #[test]

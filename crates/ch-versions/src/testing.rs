@@ -25,3 +25,14 @@ pub(crate) fn assert_equal_pairs<T: Ord + Debug>(
         assert_eq!(parse(b).cmp(&parse(a)), Ordering::Equal, "{b} = {a}");
     }
 }
+
+/// Every version of each group equals every other of its group.
+pub(crate) fn assert_equal_groups<T: Ord + Debug>(parse: impl Fn(&str) -> T, groups: &[&[&str]]) {
+    for group in groups {
+        for a in *group {
+            for b in *group {
+                assert_eq!(parse(a).cmp(&parse(b)), Ordering::Equal, "{a:?} == {b:?}");
+            }
+        }
+    }
+}
