@@ -94,13 +94,16 @@ impl ComposerVersion {
     /// Parses (normalises) a version as `VersionParser::normalize` does.
     pub fn parse(input: &str) -> Result<Self, String> {
         let normalized = normalize(input).ok_or_else(|| "not a composer version".to_owned())?;
-        let cut: Vec<u8> = normalized.bytes().take_while(|&c| c != 0).collect();
+        // PHP hands C strings to `version_compare`: it stops at the first NUL byte.
+        let cut = normalized.as_bytes();
+        let cut = &cut[..cut.iter().position(|&c| c == 0).unwrap_or(cut.len())];
+        let empty = cut.is_empty();
         let canon = if cut.first() == Some(&b'#') {
-            cut.clone()
+            cut.to_vec()
         } else {
-            canonicalize(&cut)
+            canonicalize(cut)
         };
-        let mut elements = Vec::new();
+        let mut elements = Vec::with_capacity(8);
         let mut start = 0usize;
         loop {
             let end = canon[start..]
@@ -108,23 +111,49 @@ impl ComposerVersion {
                 .position(|&c| c == b'.')
                 .map_or(canon.len(), |i| start + i);
             let el = &canon[start..end];
-            let rest = &canon[start.min(canon.len())..];
             elements.push(Element {
                 start,
                 digit: el.first().is_some_and(u8::is_ascii_digit),
                 number: strtol(el),
                 form: special_form(el),
-                rest_vs_n: php_version_compare(rest, b"#N#"),
-                n_vs_rest: php_version_compare(b"#N#", rest),
+                rest_vs_n: 0,
+                n_vs_rest: 0,
             });
             if end >= canon.len() {
                 break;
             }
             start = end + 1;
         }
+        if is_plain_canonical(&canon) {
+            // Canonicalising a suffix of a plain form changes nothing, so the walk of
+            // `php_version_compare(rest, "#N#")` reduces to this recurrence (and the
+            // reverse call to its negation); see `plain_rests_equal_version_compare`.
+            let mut next: Option<(bool, i32)> = None;
+            for el in elements.iter_mut().rev() {
+                let here = if el.digit {
+                    0
+                } else {
+                    (el.form - N_FORM).signum()
+                };
+                el.rest_vs_n = match next {
+                    _ if here != 0 => here,
+                    None => 0,
+                    Some((true, _)) => 1,
+                    Some((false, rest)) => rest,
+                };
+                el.n_vs_rest = -el.rest_vs_n;
+                next = Some((el.digit, el.rest_vs_n));
+            }
+        } else {
+            for el in &mut elements {
+                let rest = &canon[el.start.min(canon.len())..];
+                el.rest_vs_n = php_version_compare(rest, b"#N#");
+                el.n_vs_rest = php_version_compare(b"#N#", rest);
+            }
+        }
         Ok(ComposerVersion {
             normalized,
-            empty: cut.is_empty(),
+            empty,
             len: canon.len(),
             elements: elements.into_boxed_slice(),
         })
@@ -264,12 +293,8 @@ const STABILITIES: [&str; 9] = [
 
 /// Matches the modifier and `$` at `pos`, trying alternatives in PCRE's order.
 fn match_modifier(b: &[u8], pos: usize) -> Option<Modifier> {
-    let mut starts = Vec::with_capacity(2);
-    if pos < b.len() && matches!(b[pos], b'.' | b'_' | b'-') {
-        starts.push(pos + 1);
-    }
-    starts.push(pos);
-    for q in starts {
+    let sep = pos < b.len() && matches!(b[pos], b'.' | b'_' | b'-');
+    for q in [sep.then_some(pos + 1), Some(pos)].into_iter().flatten() {
         for word in STABILITIES {
             if !starts_with_ci(b, q, word) {
                 continue;
@@ -363,13 +388,10 @@ fn match_date(b: &[u8]) -> Option<(Span, Modifier)> {
     date_pairs(b, start, start + 4, 0)
 }
 
-fn date_seps(b: &[u8], pos: usize) -> Vec<usize> {
-    let mut out = Vec::with_capacity(2);
-    if pos < b.len() && matches!(b[pos], b'.' | b':' | b'-') {
-        out.push(pos + 1);
-    }
-    out.push(pos);
-    out
+/// Where the next date part may start: after an optional separator, tried first.
+fn date_seps(b: &[u8], pos: usize) -> impl Iterator<Item = usize> {
+    let sep = pos < b.len() && matches!(b[pos], b'.' | b':' | b'-');
+    [sep.then_some(pos + 1), Some(pos)].into_iter().flatten()
 }
 
 fn date_pairs(b: &[u8], start: usize, pos: usize, count: usize) -> Option<(Span, Modifier)> {
@@ -397,14 +419,20 @@ fn date_pairs(b: &[u8], start: usize, pos: usize, count: usize) -> Option<(Span,
     match_modifier(b, pos).map(|m| ((start, pos), m))
 }
 
-fn expand_stability(word: &str) -> String {
-    let lower = word.to_ascii_lowercase();
-    match lower.as_str() {
-        "a" => "alpha".to_owned(),
-        "b" => "beta".to_owned(),
-        "p" | "pl" => "patch".to_owned(),
-        "rc" => "RC".to_owned(),
-        _ => lower,
+/// Appends the expanded stability word.
+fn expand_stability(word: &str, out: &mut String) {
+    let expanded = match word.len() {
+        1 | 2 => [
+            "a", "alpha", "b", "beta", "p", "patch", "pl", "patch", "rc", "RC",
+        ]
+        .chunks(2)
+        .find(|pair| word.eq_ignore_ascii_case(pair[0]))
+        .map(|pair| pair[1]),
+        _ => None,
+    };
+    match expanded {
+        Some(e) => out.push_str(e),
+        None => out.extend(word.chars().map(|c| c.to_ascii_lowercase())),
     }
 }
 
@@ -469,7 +497,7 @@ fn normalize(input: &str) -> Option<String> {
     let b = version.as_bytes();
     let text = |s: Span| &version[s.0..s.1];
     let found = if let Some((groups, m)) = match_classical(b) {
-        let mut out = String::new();
+        let mut out = String::with_capacity(b.len() + 16);
         for (i, g) in groups.iter().enumerate() {
             match g {
                 Some(s) => out.push_str(text(*s)),
@@ -494,7 +522,7 @@ fn normalize(input: &str) -> Option<String> {
                 return Some(out);
             }
             out.push('-');
-            out.push_str(&expand_stability(word));
+            expand_stability(word, &mut out);
             if let Some(numbers) = m.numbers {
                 out.push_str(text(numbers).trim_start_matches(['.', '-']));
             }
@@ -618,6 +646,19 @@ fn canonicalize(v: &[u8]) -> Vec<u8> {
         lp = c;
     }
     out
+}
+
+/// A canonical form made only of ASCII letters and digits in `.`-separated,
+/// non-empty elements: [`canonicalize`] leaves it and every suffix that starts an
+/// element unchanged.
+fn is_plain_canonical(canon: &[u8]) -> bool {
+    !canon.is_empty()
+        && canon[0] != b'.'
+        && canon[canon.len() - 1] != b'.'
+        && canon
+            .iter()
+            .all(|&c| c == b'.' || c.is_ascii_alphanumeric())
+        && !canon.windows(2).any(|w| w == b"..")
 }
 
 /// `compare_special_version_forms`: the order of the first form that prefixes `s`.
@@ -798,6 +839,27 @@ mod tests {
         assert_eq!(v("dev-").cmp(&v("dev-")), Ordering::Equal);
         assert_eq!(v("dev-1.").cmp(&v("dev-1.dev")), Ordering::Less);
         assert_eq!(v("dev-1.dev").cmp(&v("dev-1.")), Ordering::Greater);
+    }
+
+    proptest::proptest! {
+        /// The recurrence `parse` uses on plain canonical forms gives what the
+        /// literal `php_version_compare(rest, "#N#")` walk gives, both ways round.
+        #[test]
+        fn plain_rests_equal_version_compare(
+            elements in proptest::collection::vec(
+                "[0-9]{1,3}|dev|alpha|a|beta|b|RC|rc|pl|p|patch|[a-z]{1,4}", 1..7)
+        ) {
+            let canon = canonicalize(elements.join(".").as_bytes());
+            proptest::prop_assume!(is_plain_canonical(&canon));
+            let input = format!("dev-{}", String::from_utf8(canon).unwrap());
+            let parsed = ComposerVersion::parse(&input).unwrap();
+            let full = canonicalize(parsed.normalized.as_bytes());
+            for el in parsed.elements.iter() {
+                let rest = &full[el.start..];
+                proptest::prop_assert_eq!(el.rest_vs_n, php_version_compare(rest, b"#N#"));
+                proptest::prop_assert_eq!(el.n_vs_rest, php_version_compare(b"#N#", rest));
+            }
+        }
     }
 
     #[test]
