@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use rustc_hash::FxHashMap;
 
 use ch_osv::{Affected, CompiledAffected, Upper};
-use ch_types::Ecosystem;
+use ch_types::{Ecosystem, EcosystemKind};
 use ch_versions::{Scheme, Version, VersionError};
 
 use crate::{AdvisoryDb, DbError};
@@ -271,8 +271,8 @@ const LINE_HEADER: usize = 4;
 /// Boundary versions themselves live in `bounds` and are read only when two order
 /// prefixes tie (see [`ch_versions::Version::order_prefix`]).
 pub struct Matcher {
-    /// base → name key → offset of the package's record in `data`.
-    index: FxHashMap<Box<str>, FxHashMap<Box<str>, u32>>,
+    /// ecosystem kind → name key → offset of the package's record in `data`.
+    index: FxHashMap<EcosystemKind, FxHashMap<Box<str>, u32>>,
     data: Vec<u32>,
     bounds: Vec<Version>,
     release_ids: FxHashMap<Box<str>, u32>,
@@ -381,7 +381,7 @@ impl AdvisoryDb {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT advisory_id, ecosystem, base, release, name_key, entry FROM affected
+                "SELECT advisory_id, ecosystem, release, name_key, entry FROM affected
                  WHERE withdrawn = 0 ORDER BY advisory_id, position",
             )
             .map_err(|e| self.sql_err(e))?;
@@ -389,17 +389,16 @@ impl AdvisoryDb {
         let mut entries = Vec::new();
         let mut advisory_ids: Vec<Box<str>> = Vec::new();
         let mut advisory_index: HashMap<String, u32> = HashMap::new();
-        // base → name → release → slots
+        // kind → name → release → slots
         type Slots = HashMap<Option<Box<str>>, Vec<u32>>;
-        let mut grouped: HashMap<Box<str>, HashMap<Box<str>, Slots>> = HashMap::new();
+        let mut grouped: HashMap<EcosystemKind, HashMap<Box<str>, Slots>> = HashMap::new();
         while let Some(row) = rows.next().map_err(|e| self.sql_err(e))? {
             let sql = |e| self.sql_err(e);
             let advisory_id: String = row.get(0).map_err(sql)?;
             let ecosystem: String = row.get(1).map_err(sql)?;
-            let base: String = row.get(2).map_err(sql)?;
-            let release: Option<String> = row.get(3).map_err(sql)?;
-            let name_key: String = row.get(4).map_err(sql)?;
-            let entry: Vec<u8> = row.get(5).map_err(sql)?;
+            let release: Option<String> = row.get(2).map_err(sql)?;
+            let name_key: String = row.get(3).map_err(sql)?;
+            let entry: Vec<u8> = row.get(4).map_err(sql)?;
             let Ok(affected) = serde_json::from_slice::<Affected>(&entry) else {
                 continue;
             };
@@ -420,7 +419,7 @@ impl AdvisoryDb {
             let slot = entries.len() as u32;
             entries.push(Entry { advisory, compiled });
             grouped
-                .entry(base.into_boxed_str())
+                .entry(eco.kind().clone())
                 .or_default()
                 .entry(name_key.into_boxed_str())
                 .or_default()
@@ -437,7 +436,7 @@ impl AdvisoryDb {
             entries,
             advisory_ids,
         };
-        for (base, names) in grouped {
+        for (kind, names) in grouped {
             let mut packages = FxHashMap::default();
             for (name, releases) in names {
                 let mut groups: Vec<GroupBuild> = releases
@@ -449,7 +448,7 @@ impl AdvisoryDb {
                 groups.sort_by(|a, b| a.release.cmp(&b.release));
                 packages.insert(name, matcher.lay_out_package(groups));
             }
-            matcher.index.insert(base, packages);
+            matcher.index.insert(kind, packages);
         }
         Ok(matcher)
     }
@@ -532,7 +531,7 @@ impl Matcher {
 
     fn package(&self, ecosystem: &Ecosystem, name_key: &str) -> Option<u32> {
         self.index
-            .get(ecosystem.base())
+            .get(ecosystem.kind())
             .and_then(|names| names.get(name_key))
             .copied()
     }

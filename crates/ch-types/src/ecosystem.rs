@@ -2,125 +2,89 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
-/// The base of an OSV ecosystem string: the part before the first `:`.
-///
-/// The list follows the OSV schema's ecosystem registry (schema 1.7) and osv.dev.
-/// [`EcosystemKind::Other`] keeps any other string verbatim, so data from newer
-/// sources is kept, and ordered by the documented fallback.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EcosystemKind {
-    AlmaLinux,
-    Alpaquita,
-    Alpine,
-    Android,
-    AzureLinux,
-    BellSoftHardenedContainers,
-    Bioconductor,
-    Bitnami,
-    Chainguard,
-    CleanStart,
-    ConanCenter,
-    Cran,
-    CratesIo,
-    Debian,
-    DockerHardenedImages,
-    Echo,
-    Ghc,
-    Git,
-    GitHubActions,
-    Go,
-    Hackage,
-    Hex,
-    Homebrew,
-    Julia,
-    Kubernetes,
-    Linux,
-    Mageia,
-    Maven,
-    MinimOs,
-    Npm,
-    NuGet,
-    OpenEuler,
-    OpenSuse,
-    Opam,
-    OssFuzz,
-    Packagist,
-    PhotonOs,
-    Pub,
-    PyPI,
-    RedHat,
-    RockyLinux,
-    Root,
-    RubyGems,
-    Suse,
-    SwiftUrl,
-    TuxCare,
-    Ubuntu,
-    VsCode,
-    Wolfi,
-    /// Any ecosystem not in the list above, kept verbatim.
-    Other(String),
+/// Defines [`EcosystemKind`], its canonical spellings (`KNOWN`) and the
+/// constant-time spelling lookup, from one list.
+macro_rules! known_ecosystems {
+    ($($variant:ident => $name:literal,)*) => {
+        /// The base of an OSV ecosystem string: the part before the first `:`.
+        ///
+        /// The list follows the OSV schema's ecosystem registry (schema 1.7) and osv.dev.
+        /// [`EcosystemKind::Other`] keeps any other string verbatim, so data from newer
+        /// sources is kept, and ordered by the documented fallback.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum EcosystemKind {
+            $($variant,)*
+            /// Any ecosystem not in the list above, kept verbatim.
+            Other(String),
+        }
+
+        /// `(kind, canonical spelling)` for every known ecosystem.
+        const KNOWN: &[(EcosystemKind, &str)] = &[$((EcosystemKind::$variant, $name),)*];
+
+        impl EcosystemKind {
+            /// The canonical spelling of a known kind.
+            fn known_str(&self) -> Option<&'static str> {
+                match self {
+                    $(EcosystemKind::$variant => Some($name),)*
+                    EcosystemKind::Other(_) => None,
+                }
+            }
+        }
+    };
 }
 
-/// `(kind, canonical spelling)` for every known ecosystem.
-const KNOWN: &[(EcosystemKind, &str)] = &[
-    (EcosystemKind::AlmaLinux, "AlmaLinux"),
-    (EcosystemKind::Alpaquita, "Alpaquita"),
-    (EcosystemKind::Alpine, "Alpine"),
-    (EcosystemKind::Android, "Android"),
-    (EcosystemKind::AzureLinux, "Azure Linux"),
-    (
-        EcosystemKind::BellSoftHardenedContainers,
-        "BellSoft Hardened Containers",
-    ),
-    (EcosystemKind::Bioconductor, "Bioconductor"),
-    (EcosystemKind::Bitnami, "Bitnami"),
-    (EcosystemKind::Chainguard, "Chainguard"),
-    (EcosystemKind::CleanStart, "CleanStart"),
-    (EcosystemKind::ConanCenter, "ConanCenter"),
-    (EcosystemKind::Cran, "CRAN"),
-    (EcosystemKind::CratesIo, "crates.io"),
-    (EcosystemKind::Debian, "Debian"),
-    (
-        EcosystemKind::DockerHardenedImages,
-        "Docker Hardened Images",
-    ),
-    (EcosystemKind::Echo, "Echo"),
-    (EcosystemKind::Ghc, "GHC"),
-    (EcosystemKind::Git, "GIT"),
-    (EcosystemKind::GitHubActions, "GitHub Actions"),
-    (EcosystemKind::Go, "Go"),
-    (EcosystemKind::Hackage, "Hackage"),
-    (EcosystemKind::Hex, "Hex"),
-    (EcosystemKind::Homebrew, "Homebrew"),
-    (EcosystemKind::Julia, "Julia"),
-    (EcosystemKind::Kubernetes, "Kubernetes"),
-    (EcosystemKind::Linux, "Linux"),
-    (EcosystemKind::Mageia, "Mageia"),
-    (EcosystemKind::Maven, "Maven"),
-    (EcosystemKind::MinimOs, "MinimOS"),
-    (EcosystemKind::Npm, "npm"),
-    (EcosystemKind::NuGet, "NuGet"),
-    (EcosystemKind::OpenEuler, "openEuler"),
-    (EcosystemKind::OpenSuse, "openSUSE"),
-    (EcosystemKind::Opam, "opam"),
-    (EcosystemKind::OssFuzz, "OSS-Fuzz"),
-    (EcosystemKind::Packagist, "Packagist"),
-    (EcosystemKind::PhotonOs, "Photon OS"),
-    (EcosystemKind::Pub, "Pub"),
-    (EcosystemKind::PyPI, "PyPI"),
-    (EcosystemKind::RedHat, "Red Hat"),
-    (EcosystemKind::RockyLinux, "Rocky Linux"),
-    (EcosystemKind::Root, "Root"),
-    (EcosystemKind::RubyGems, "RubyGems"),
-    (EcosystemKind::Suse, "SUSE"),
-    (EcosystemKind::SwiftUrl, "SwiftURL"),
-    (EcosystemKind::TuxCare, "TuxCare"),
-    (EcosystemKind::Ubuntu, "Ubuntu"),
-    (EcosystemKind::VsCode, "VSCode"),
-    (EcosystemKind::Wolfi, "Wolfi"),
-];
+known_ecosystems! {
+    AlmaLinux => "AlmaLinux",
+    Alpaquita => "Alpaquita",
+    Alpine => "Alpine",
+    Android => "Android",
+    AzureLinux => "Azure Linux",
+    BellSoftHardenedContainers => "BellSoft Hardened Containers",
+    Bioconductor => "Bioconductor",
+    Bitnami => "Bitnami",
+    Chainguard => "Chainguard",
+    CleanStart => "CleanStart",
+    ConanCenter => "ConanCenter",
+    Cran => "CRAN",
+    CratesIo => "crates.io",
+    Debian => "Debian",
+    DockerHardenedImages => "Docker Hardened Images",
+    Echo => "Echo",
+    Ghc => "GHC",
+    Git => "GIT",
+    GitHubActions => "GitHub Actions",
+    Go => "Go",
+    Hackage => "Hackage",
+    Hex => "Hex",
+    Homebrew => "Homebrew",
+    Julia => "Julia",
+    Kubernetes => "Kubernetes",
+    Linux => "Linux",
+    Mageia => "Mageia",
+    Maven => "Maven",
+    MinimOs => "MinimOS",
+    Npm => "npm",
+    NuGet => "NuGet",
+    OpenEuler => "openEuler",
+    OpenSuse => "openSUSE",
+    Opam => "opam",
+    OssFuzz => "OSS-Fuzz",
+    Packagist => "Packagist",
+    PhotonOs => "Photon OS",
+    Pub => "Pub",
+    PyPI => "PyPI",
+    RedHat => "Red Hat",
+    RockyLinux => "Rocky Linux",
+    Root => "Root",
+    RubyGems => "RubyGems",
+    Suse => "SUSE",
+    SwiftUrl => "SwiftURL",
+    TuxCare => "TuxCare",
+    Ubuntu => "Ubuntu",
+    VsCode => "VSCode",
+    Wolfi => "Wolfi",
+}
 
 impl EcosystemKind {
     /// Every known kind (not [`EcosystemKind::Other`]) with its canonical spelling.
@@ -132,10 +96,7 @@ impl EcosystemKind {
     pub fn as_str(&self) -> &str {
         match self {
             EcosystemKind::Other(s) => s,
-            known => KNOWN
-                .iter()
-                .find(|(k, _)| k == known)
-                .map_or("", |(_, s)| s),
+            known => known.known_str().unwrap_or_default(),
         }
     }
 
