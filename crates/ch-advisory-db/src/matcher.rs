@@ -15,6 +15,7 @@
 //! sets would exceed [`SET_BUDGET`] keeps only its entry list and evaluates them one
 //! by one, so a hostile feed cannot make the index quadratic in memory.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
@@ -246,6 +247,13 @@ impl GroupBuild {
 /// Marks a line laid out as a list of entries to evaluate one by one (its third
 /// word is then the number of entries, which follow the header).
 const LINEAR: u32 = 1 << 31;
+/// Marks a line whose boundaries have order keys (see [`Version::order_key`]): the
+/// header is followed by the length in bytes of the prefix every boundary's key
+/// shares and those bytes (little-endian words), and each boundary's order prefix
+/// summarises its key after that shared part.
+const KEYED: u32 = 1 << 30;
+/// The most shared key bytes a line stores.
+const MAX_SHARED: usize = 32;
 /// "None" in an arena word (no release, no unparsed list).
 const NONE: u32 = u32::MAX;
 /// Words of a group header: release id, number of lines, offset of the first
@@ -264,12 +272,18 @@ const LINE_HEADER: usize = 4;
 ///
 /// ```text
 /// package: n_groups, then per group GROUP_WORDS words, then the groups' lines
-/// line:    length, scheme, B, first boundary, B order prefixes (2 words each, high
-///          word first), 2B+1 segments (absolute start in `data`, length), the sets
+/// line:    length, scheme (| KEYED), B, first boundary, [keyed: shared key length
+///          and bytes], B order prefixes (2 words each, high word first), 2B+1
+///          segments (absolute start in `data`, length), the sets
 /// ```
 ///
 /// Boundary versions themselves live in `bounds` and are read only when two order
-/// prefixes tie (see [`ch_versions::Version::order_prefix`]).
+/// prefixes tie (see [`ch_versions::Version::order_prefix`]). Lines of a scheme
+/// held as byte keys (rpm, [`ch_versions::Version::order_key`]) store the bytes
+/// all their boundaries' keys share once and summarise only what follows
+/// ([`key_prefix`]): an AlmaLinux `kernel` line's boundaries all begin
+/// `0:4.18.0-`, which a plain 8-byte prefix would spend entirely, and when that
+/// rest is at most seven bytes an equal prefix proves an equal version.
 pub struct Matcher {
     /// ecosystem kind → name key → offset of the package's record in `data`.
     index: FxHashMap<EcosystemKind, FxHashMap<Box<str>, u32>>,
@@ -312,10 +326,36 @@ fn lay_out_line(line: &Line, data: &mut Vec<u32>, bounds: &mut Vec<Version>) -> 
         data[start] = (data.len() - start) as u32;
         return 0;
     }
-    data.extend([0, scheme as u32, n as u32, bounds.len() as u32]);
-    for b in &line.bounds {
-        let p = b.order_prefix();
-        data.extend([(p >> 32) as u32, p as u32]);
+    let keys: Option<Vec<&[u8]>> = line.bounds.iter().map(Version::order_key).collect();
+    match keys.filter(|k| !k.is_empty()) {
+        Some(keys) => {
+            // Sorted keys: what the first and last share, every one shares.
+            let (first, last) = (keys[0], keys[keys.len() - 1]);
+            let shared = first
+                .iter()
+                .zip(last)
+                .take_while(|(a, b)| a == b)
+                .count()
+                .min(MAX_SHARED);
+            data.extend([0, scheme as u32 | KEYED, n as u32, bounds.len() as u32]);
+            data.push(shared as u32);
+            data.extend(first[..shared].chunks(4).map(|c| {
+                let mut w = [0u8; 4];
+                w[..c.len()].copy_from_slice(c);
+                u32::from_le_bytes(w)
+            }));
+            for key in keys {
+                let p = key_prefix(&key[shared..]);
+                data.extend([(p >> 32) as u32, p as u32]);
+            }
+        }
+        None => {
+            data.extend([0, scheme as u32, n as u32, bounds.len() as u32]);
+            for b in &line.bounds {
+                let p = b.order_prefix();
+                data.extend([(p >> 32) as u32, p as u32]);
+            }
+        }
     }
     let sets_at = (data.len() + 2 * line.segments.len()) as u32;
     for &(s, len) in &line.segments {
@@ -327,14 +367,81 @@ fn lay_out_line(line: &Line, data: &mut Vec<u32>, bounds: &mut Vec<Version>) -> 
     line.sets.len()
 }
 
+/// The first seven bytes of a key (the rest of a boundary's key after the shared
+/// bytes), zero-padded, then its length capped at 8, as a big-endian number.
+///
+/// Monotone in the keys' lexicographic order: when the padded bytes tie, a key of
+/// at most seven bytes is a prefix of the other (plus zero bytes), so the shorter is
+/// the smaller, and every longer key counts as 8. Two prefixes that are equal and
+/// whose length byte is below 8 ([`EXACT_LEN`]) come from equal keys, so a check
+/// decides equality without reading the boundary.
+fn key_prefix(key: &[u8]) -> u64 {
+    let mut head = [0u8; 8];
+    let n = key.len().min(7);
+    head[..n].copy_from_slice(&key[..n]);
+    head[7] = key.len().min(EXACT_LEN as usize) as u8;
+    u64::from_be_bytes(head)
+}
+
+/// Length byte of a [`key_prefix`] for keys too long to be told apart by it.
+const EXACT_LEN: u64 = 8;
+
+/// Offset of a non-linear line's order prefixes.
+fn prefixes_at(data: &[u32], at: usize) -> usize {
+    if data[at + 1] & KEYED != 0 {
+        at + LINE_HEADER + 1 + (data[at + LINE_HEADER] as usize).div_ceil(4)
+    } else {
+        at + LINE_HEADER
+    }
+}
+
+/// Where a version's order key stands against a keyed line's shared key bytes:
+/// below every boundary, above every one, or sharing them, with the prefix of the
+/// key's rest.
+fn keyed_prefix(data: &[u32], at: usize, key: &[u8]) -> Result<u64, Ordering> {
+    let len = data[at + LINE_HEADER] as usize;
+    let mut shared = [0u8; MAX_SHARED];
+    let words = &data[at + LINE_HEADER + 1..at + LINE_HEADER + 1 + len.div_ceil(4)];
+    for (i, w) in words.iter().enumerate() {
+        shared[4 * i..4 * i + 4].copy_from_slice(&w.to_le_bytes());
+    }
+    let head = &key[..len.min(key.len())];
+    match head.cmp(&shared[..head.len()]) {
+        Ordering::Equal if key.len() >= len => Ok(key_prefix(&key[len..])),
+        // A proper prefix of the shared bytes is below every key that has them.
+        Ordering::Equal => Err(Ordering::Less),
+        other => Err(other),
+    }
+}
+
 /// The slots of every entry of the line at `at` that affects `v` (sorted, each
 /// once), appended to `out`.
 fn stab_line(data: &[u32], bounds: &[Version], at: usize, v: &Version, out: &mut Vec<u32>) {
     let n = data[at + 2] as usize;
     let first = data[at + 3] as usize;
-    let prefixes = &data[at + LINE_HEADER..at + LINE_HEADER + 2 * n];
+    let pstart = prefixes_at(data, at);
+    let prefixes = &data[pstart..pstart + 2 * n];
     let prefix = |i: usize| (u64::from(prefixes[2 * i]) << 32) | u64::from(prefixes[2 * i + 1]);
-    let pv = v.order_prefix();
+    let keyed = data[at + 1] & KEYED != 0;
+    let segs = pstart + 2 * n;
+    let pv = if keyed {
+        let Some(key) = v.order_key() else {
+            // Not a keyed version (a line is only searched with versions of its own
+            // order, so this does not happen): compare with every boundary.
+            let seg = match bounds[first..first + n].binary_search(v) {
+                Ok(i) => 2 * i + 1,
+                Err(i) => 2 * i,
+            };
+            return copy_segment(data, segs, seg, out);
+        };
+        match keyed_prefix(data, at, key) {
+            Ok(p) => p,
+            Err(Ordering::Less) => return copy_segment(data, segs, 0, out),
+            Err(_) => return copy_segment(data, segs, 2 * n, out),
+        }
+    } else {
+        v.order_prefix()
+    };
     // Boundaries with a smaller prefix are below v, with a larger one above it;
     // only those with an equal prefix need a full comparison.
     let (mut lo, mut hi) = (0usize, n);
@@ -346,7 +453,15 @@ fn stab_line(data: &[u32], bounds: &[Version], at: usize, v: &Version, out: &mut
             hi = mid;
         }
     }
-    let (mut end, mut top) = (lo, n);
+    if lo == n || prefix(lo) != pv {
+        // No boundary ties with v: it lies strictly between two of them.
+        return copy_segment(data, segs, 2 * lo, out);
+    }
+    if keyed && pv & 0xFF < EXACT_LEN {
+        // The whole rest of the key is in the prefix: boundary `lo` equals v.
+        return copy_segment(data, segs, 2 * lo + 1, out);
+    }
+    let (mut end, mut top) = (lo + 1, n);
     while end < top {
         let mid = (end + top) / 2;
         if prefix(mid) <= pv {
@@ -360,7 +475,11 @@ fn stab_line(data: &[u32], bounds: &[Version], at: usize, v: &Version, out: &mut
         Ok(i) => 2 * (lo + i) + 1,
         Err(i) => 2 * (lo + i),
     };
-    let segs = at + LINE_HEADER + 2 * n;
+    copy_segment(data, segs, seg, out);
+}
+
+/// Appends the set of segment `seg` of the segment table at `segs`.
+fn copy_segment(data: &[u32], segs: usize, seg: usize, out: &mut Vec<u32>) {
     let (start, len) = (
         data[segs + 2 * seg] as usize,
         data[segs + 2 * seg + 1] as usize,
@@ -576,8 +695,8 @@ impl Matcher {
                 let mut line = group.lines;
                 for _ in 0..group.n_lines {
                     let n = self.data[line + 2] as usize;
-                    let sets = LINE_HEADER + 2 * n + 2 * (2 * n + 1);
                     if self.data[line + 1] & LINEAR == 0 {
+                        let sets = prefixes_at(&self.data, line) - line + 2 * n + 2 * (2 * n + 1);
                         n_set_slots += self.data[line] as usize - sets;
                     }
                     line += self.data[line] as usize;
@@ -641,7 +760,7 @@ impl Matcher {
                     line += self.data[line] as usize;
                     continue;
                 }
-                let scheme = Scheme::ALL[word as usize];
+                let scheme = Scheme::ALL[(word & !KEYED) as usize];
                 if scheme.orders_like(parsed.scheme()) {
                     stab_line(&self.data, &self.bounds, line, &parsed, out);
                     sources += 1;
@@ -701,13 +820,24 @@ mod tests {
     /// The n-th of an increasing sequence of versions under `scheme`, and a version
     /// strictly between the n-th and the next. SemVer: `1.0.0-a < 1.0.0-b < 1.0.0
     /// < 1.1.0-a …`, so pre-releases share an order prefix and the search must break
-    /// ties by comparing versions; Maven has no prefix (every boundary ties).
+    /// ties by comparing versions; Maven has no prefix (every boundary ties); rpm
+    /// lines strip the key bytes their boundaries share.
     fn nth(scheme: Scheme, n: u8) -> (Version, Version) {
         let (minor, kind) = (n / 3, n % 3);
         let (at, between) = match (scheme, kind) {
             (Scheme::SemVer, 0) => (format!("1.{minor}.0-a"), format!("1.{minor}.0-aa")),
             (Scheme::SemVer, 1) => (format!("1.{minor}.0-b"), format!("1.{minor}.0-c")),
             (Scheme::SemVer, _) => (format!("1.{minor}.0"), format!("1.{minor}.1")),
+            // rpm: keys that share long prefixes, so lines strip shared key bytes.
+            (Scheme::Rpm, 0) => (
+                format!("2:5.10.{minor}~rc1-1"),
+                format!("2:5.10.{minor}~rc1-1.1"),
+            ),
+            (Scheme::Rpm, 1) => (format!("2:5.10.{minor}-1"), format!("2:5.10.{minor}-1.1")),
+            (Scheme::Rpm, _) => (
+                format!("2:5.10.{minor}-2.el9"),
+                format!("2:5.10.{minor}-2.el9.0.1"),
+            ),
             (_, 0) => (format!("1.{minor}-alpha"), format!("1.{minor}-alpha-1")),
             (_, 1) => (format!("1.{minor}-beta"), format!("1.{minor}-beta-1")),
             (_, _) => (format!("1.{minor}"), format!("1.{minor}.0.1")),
@@ -724,13 +854,36 @@ mod tests {
         /// Whatever the runs and listed points, stabbing the laid-out line answers
         /// exactly what testing every run and point one by one answers, for every
         /// version at, between, below and above the boundaries.
+        /// `key_prefix` is monotone, and equal exact prefixes mean equal keys.
+        #[test]
+        fn key_prefix_is_monotone_and_exact_below_eight_bytes(
+            a in prop::collection::vec(0u8..3, 0..10),
+            (at, byte, edit) in (0usize..10, 0u8..3, 0u8..3),
+        ) {
+            // A neighbour of `a`: one byte changed, one appended, or one removed.
+            let mut b = a.clone();
+            match edit {
+                0 if at < b.len() => b[at] = byte,
+                1 => b.push(byte),
+                _ => {
+                    b.pop();
+                }
+            }
+            let (pa, pb) = (key_prefix(&a), key_prefix(&b));
+            if a < b {
+                prop_assert!(pa <= pb);
+            }
+            if pa == pb && pa & 0xFF < EXACT_LEN {
+                prop_assert_eq!(a, b);
+            }
+        }
+
         #[test]
         fn segments_equal_brute_force(
-            maven in any::<bool>(),
+            scheme in prop::sample::select(vec![Scheme::SemVer, Scheme::Maven, Scheme::Rpm]),
             runs in prop::collection::vec(run(), 0..12),
             points in prop::collection::vec((0u8..21, 0u32..6), 0..6),
         ) {
-            let scheme = if maven { Scheme::Maven } else { Scheme::SemVer };
             let v = |n: u8| nth(scheme, n).0;
             for n in 0u8..22 {
                 prop_assert!(v(n) < nth(scheme, n).1 && nth(scheme, n).1 < v(n + 1));

@@ -218,6 +218,16 @@ impl Version {
 }
 
 impl Version {
+    /// A byte string whose lexicographic (`memcmp`) order is this version's order
+    /// among versions of its scheme, for schemes held that way (rpm). Lets an index
+    /// strip a prefix every stored version shares and summarise what follows.
+    pub fn order_key(&self) -> Option<&[u8]> {
+        match &self.repr {
+            Repr::Rpm(v) => Some(v.key()),
+            _ => None,
+        }
+    }
+
     /// A 64-bit summary of this version's place in its scheme's order: whenever
     /// `a <= b`, `a.order_prefix() <= b.order_prefix()` (versions of one scheme, or
     /// of the SemVer family). Equal prefixes say nothing; different ones decide the

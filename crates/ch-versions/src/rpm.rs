@@ -177,6 +177,11 @@ fn encode_short(epoch: &str, version: &str, release: &str) -> Option<ByteKey> {
 }
 
 impl RpmVersion {
+    /// See [`crate::Version::order_key`].
+    pub(crate) fn key(&self) -> &[u8] {
+        self.key.as_slice()
+    }
+
     /// See [`crate::Version::order_prefix`]: the key's first eight bytes (padded
     /// with zeros), which order as the key does up to ties.
     pub(crate) fn order_prefix(&self) -> u64 {
