@@ -281,7 +281,7 @@ const LINE_HEADER: usize = 4;
 /// prefixes tie (see [`ch_versions::Version::order_prefix`]). Lines of a scheme
 /// held as byte keys (rpm, [`ch_versions::Version::order_key`]) store the bytes
 /// all their boundaries' keys share once and summarise only what follows
-/// ([`key_prefix`]): an AlmaLinux `kernel` line's boundaries all begin
+/// (`key_prefix`): an AlmaLinux `kernel` line's boundaries all begin
 /// `0:4.18.0-`, which a plain 8-byte prefix would spend entirely, and when that
 /// rest is at most seven bytes an equal prefix proves an equal version.
 pub struct Matcher {
