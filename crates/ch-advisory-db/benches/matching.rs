@@ -10,7 +10,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use ch_advisory_db::AdvisoryDb;
+use ch_advisory_db::{AdvisoryDb, BatchResults, Query};
 use ch_test_support::mirror::SHARED_EXPORTS;
 use ch_types::{normalize_name, Ecosystem};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -85,6 +85,11 @@ fn bench(c: &mut Criterion) {
         let mut out = Vec::with_capacity(64);
         b.iter(|| black_box(run(&matcher, checks.iter(), &mut out)));
     });
+    let queries_all = queries(checks.iter());
+    group.bench_function("check_all_shared_versions_batch", |b| {
+        let mut results = BatchResults::default();
+        b.iter(|| black_box(run_batch(&matcher, &queries_all, &mut results)));
+    });
     group.finish();
 
     // One check per distinct package the data names (at a version its events name),
@@ -101,6 +106,11 @@ fn bench(c: &mut Criterion) {
     group.bench_function("check_one_version_per_package", |b| {
         let mut out = Vec::with_capacity(64);
         b.iter(|| black_box(run(&matcher, per_package.iter().copied(), &mut out)));
+    });
+    let queries_per_package = queries(per_package.iter().copied());
+    group.bench_function("check_one_version_per_package_batch", |b| {
+        let mut results = BatchResults::default();
+        b.iter(|| black_box(run_batch(&matcher, &queries_per_package, &mut results)));
     });
     group.finish();
 
@@ -154,6 +164,11 @@ fn bench(c: &mut Criterion) {
         let mut out = Vec::with_capacity(64);
         b.iter(|| black_box(run(&matcher, routine.iter(), &mut out)));
     });
+    let queries_routine = queries(routine.iter());
+    group.bench_function("routine_scan_newest_versions_batch", |b| {
+        let mut results = BatchResults::default();
+        b.iter(|| black_box(run_batch(&matcher, &queries_routine, &mut results)));
+    });
     group.finish();
 
     let mut group = c.benchmark_group("query");
@@ -181,6 +196,30 @@ fn run<'a>(
         }
     }
     n
+}
+
+fn queries<'a>(checks: impl Iterator<Item = &'a Check>) -> Vec<Query<'a>> {
+    checks
+        .map(|c| Query {
+            ecosystem: &c.ecosystem,
+            name_key: &c.name_key,
+            version: &c.version,
+        })
+        .collect()
+}
+
+/// Runs every check through [`ch_advisory_db::Matcher::check_batch`]; returns the
+/// number of affected entries found.
+fn run_batch(
+    matcher: &ch_advisory_db::Matcher,
+    queries: &[Query<'_>],
+    results: &mut BatchResults,
+) -> usize {
+    matcher.check_batch(queries, results);
+    (0..results.len())
+        .filter_map(|i| results.get(i)?.ok())
+        .map(<[u32]>::len)
+        .sum()
 }
 
 /// With `BENCH_BREAKDOWN` set, prints the time per check for each ecosystem.

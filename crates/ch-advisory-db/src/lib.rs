@@ -23,7 +23,7 @@ mod schema;
 
 pub use error::DbError;
 pub use import::{ImportReport, RecordProblem, SourceReport};
-pub use matcher::{Matcher, MatcherStats};
+pub use matcher::{BatchResults, Matcher, MatcherStats, Query};
 pub use query::{EcosystemStats, SourceInfo, Stats, StoredAdvisory, VulnerabilityMatch};
 
 use std::path::{Path, PathBuf};

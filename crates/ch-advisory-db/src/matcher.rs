@@ -295,6 +295,47 @@ pub struct Matcher {
     advisory_ids: Vec<Box<str>>,
 }
 
+/// One query of [`Matcher::check_batch`]: as the arguments of [`Matcher::check`].
+#[derive(Debug, Clone, Copy)]
+pub struct Query<'a> {
+    /// The ecosystem, with a release suffix to restrict to that release.
+    pub ecosystem: &'a Ecosystem,
+    /// The package name, normalised ([`ch_types::normalize_name`]).
+    pub name_key: &'a str,
+    /// The version, as written.
+    pub version: &'a str,
+}
+
+/// What [`Matcher::check_batch`] found, per query, in query order.
+#[derive(Debug, Default)]
+pub struct BatchResults {
+    slots: Vec<u32>,
+    /// Per query: the range of its slots in `slots`, or why its version did not
+    /// parse.
+    ranges: Vec<Result<(u32, u32), VersionError>>,
+}
+
+impl BatchResults {
+    /// Number of queries answered.
+    pub fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    /// Whether no query was answered.
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// The affected entries of query `i` (slots, ascending, each once), or the
+    /// error parsing its version; `None` past the last query.
+    pub fn get(&self, i: usize) -> Option<Result<&[u32], &VersionError>> {
+        Some(match self.ranges.get(i)? {
+            Ok((start, end)) => Ok(&self.slots[*start as usize..*end as usize]),
+            Err(e) => Err(e),
+        })
+    }
+}
+
 /// Sizes of a [`Matcher`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MatcherStats {
@@ -735,9 +776,60 @@ impl Matcher {
         version: &str,
         out: &mut Vec<u32>,
     ) -> Result<(), VersionError> {
-        let Some(package) = self.package(ecosystem, name_key) else {
-            return Ok(());
-        };
+        match self.package(ecosystem, name_key) {
+            Some(package) => self.check_package(package, ecosystem, version, out),
+            None => Ok(()),
+        }
+    }
+
+    /// [`Matcher::check`] for many queries at once; results in `results`, one per
+    /// query, in order. Same answers as calling `check` on each.
+    ///
+    /// Faster on packages not in cache: it looks up a run of queries' packages and
+    /// touches their records before evaluating any of them, so the processor
+    /// waits for those memory reads together rather than one after another.
+    pub fn check_batch(&self, queries: &[Query<'_>], results: &mut BatchResults) {
+        const RUN: usize = 16;
+        results.slots.clear();
+        results.ranges.clear();
+        let mut touched = 0u32;
+        for run in queries.chunks(RUN) {
+            let mut packages = [None; RUN];
+            for (p, q) in packages.iter_mut().zip(run) {
+                *p = self.package(q.ecosystem, q.name_key);
+            }
+            for &package in packages.iter().flatten() {
+                // The group count and the first group's first line: read now, so the
+                // misses of the whole run overlap.
+                let at = package as usize;
+                let first_line = self.data[at + 1 + 2] as usize;
+                touched ^= self.data[at] ^ self.data[first_line.min(self.data.len() - 1)];
+            }
+            for (p, q) in packages.iter().zip(run) {
+                let start = results.slots.len();
+                let result = match p {
+                    Some(package) => {
+                        self.check_package(*package, q.ecosystem, q.version, &mut results.slots)
+                    }
+                    None => Ok(()),
+                };
+                if result.is_err() {
+                    results.slots.truncate(start);
+                }
+                let end = results.slots.len() as u32;
+                results.ranges.push(result.map(|()| (start as u32, end)));
+            }
+        }
+        std::hint::black_box(touched);
+    }
+
+    fn check_package(
+        &self,
+        package: u32,
+        ecosystem: &Ecosystem,
+        version: &str,
+        out: &mut Vec<u32>,
+    ) -> Result<(), VersionError> {
         let parsed = ch_osv::scheme_for(ecosystem).parse(version)?;
         let release = ecosystem.release_key();
         let start = out.len();

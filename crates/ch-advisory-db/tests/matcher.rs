@@ -2,7 +2,7 @@
 //! every version string of the shared data (and neighbours of them).
 #![allow(clippy::unwrap_used)]
 
-use ch_advisory_db::AdvisoryDb;
+use ch_advisory_db::{AdvisoryDb, BatchResults, Query};
 use ch_test_support::mirror::SHARED_EXPORTS;
 use ch_types::{normalize_name, Ecosystem};
 
@@ -23,6 +23,8 @@ fn index_agrees_with_linear_evaluation_on_all_shared_data() {
     let mut mixed_out = Vec::new();
     let (mut n_checks, mut n_hits) = (0usize, 0usize);
     let (mut fast, mut slow) = (Vec::new(), Vec::new());
+    // (ecosystem, name, version, what `check` answered) for the batch check below.
+    let mut asked: Vec<(Ecosystem, String, String, Option<Vec<u32>>)> = Vec::new();
     for (_, rel) in SHARED_EXPORTS {
         for (_, record) in ch_test_support::osv_zip_records(&data.join(rel)) {
             for affected in record["affected"].as_array().into_iter().flatten() {
@@ -66,11 +68,48 @@ fn index_agrees_with_linear_evaluation_on_all_shared_data() {
                         assert_eq!(mixed_out, slow, "{e} {name} {v} (budget 64)");
                         n_checks += 1;
                         n_hits += fast.len();
+                        asked.push((
+                            e.clone(),
+                            name.clone(),
+                            v.clone(),
+                            a.ok().map(|()| fast.clone()),
+                        ));
+                        if n_checks % 7 == 0 {
+                            // A package no advisory names, between known ones.
+                            asked.push((
+                                e.clone(),
+                                format!("{name}-unlisted"),
+                                v.clone(),
+                                Some(vec![]),
+                            ));
+                        }
                     }
                 }
             }
         }
     }
+    // The batch API answers exactly as one check at a time.
+    let queries: Vec<Query<'_>> = asked
+        .iter()
+        .map(|(ecosystem, name_key, version, _)| Query {
+            ecosystem,
+            name_key,
+            version,
+        })
+        .collect();
+    let mut results = BatchResults::default();
+    matcher.check_batch(&queries, &mut results);
+    assert_eq!(results.len(), asked.len());
+    for (i, (e, name, v, want)) in asked.iter().enumerate() {
+        let got = results.get(i).unwrap().ok().map(<[u32]>::to_vec);
+        assert_eq!(&got, want, "batch: {e} {name} {v}");
+    }
+    assert!(results.get(asked.len()).is_none());
+    assert!(
+        asked.iter().any(|(.., want)| want.is_none()),
+        "some versions do not parse"
+    );
+
     let n_linear = matcher.stats().n_set_slots - mixed.stats().n_set_slots;
     assert!(
         n_linear > 100_000,
