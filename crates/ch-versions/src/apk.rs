@@ -212,6 +212,61 @@ impl ApkVersion {
     }
 }
 
+impl ApkVersion {
+    /// See [`crate::Version::order_prefix`]: the initial number (16 bits), then the
+    /// next two tokens (24 bits each: a 3-bit class, then the token's value).
+    ///
+    /// Where two versions' tokens first differ in kind, the comparison is decided
+    /// by kind alone (a pre-release suffix is smallest; otherwise the later kind is
+    /// smaller), so classes rank the kinds that way: pre-release suffix < end <
+    /// revision < hash < suffix number < post-release suffix < letter < `.`-number.
+    /// Within a class the value is the suffix, letter or number; `.`-numbers with a
+    /// leading zero compare as strings and all sort below the others, so they get 0
+    /// and end the prefix, as a hash does (later fields are then zero, keeping the
+    /// packing monotone).
+    pub(crate) fn order_prefix(&self) -> u64 {
+        const VALUE_BITS: u32 = 21;
+        let number = |digits: &str| -> Option<u64> {
+            if digits.len() > 18 {
+                return None;
+            }
+            digits.parse::<u64>().ok().or(Some(0))
+        };
+        let mut fields: [(Option<u64>, u32); 3] = [(Some(0), 0); 3];
+        let Some(Token::InitialDigit(first)) = self.tokens.first() else {
+            return 0;
+        };
+        fields[0] = (number(first), 16);
+        for (k, field) in fields.iter_mut().enumerate().skip(1) {
+            // (class, value within it, whether the value orders the token exactly)
+            let (class, value, exact): (u64, Option<u64>, bool) = match self.tokens.get(k) {
+                Some(Token::Suffix(v)) if *v < SUFFIX_NONE => (0, Some(u64::from(*v)), true),
+                None => (1, Some(0), true),
+                Some(Token::Revision(n)) => (2, number(n), true),
+                Some(Token::Hash(_)) => (3, Some(0), false),
+                Some(Token::SuffixNo(n)) => (4, number(n), true),
+                Some(Token::Suffix(v)) => (5, Some(u64::from(*v)), true),
+                Some(Token::Letter(c)) => (6, Some(u64::from(*c)), true),
+                Some(Token::Digit(d)) if d.starts_with('0') => (7, Some(0), false),
+                Some(Token::Digit(d)) => (7, number(d), true),
+                Some(Token::InitialDigit(_)) => return 0,
+            };
+            // A value too large takes the class's largest and ends the packing (the
+            // field must stay within its class: a larger class is a larger token).
+            let max = (1u64 << VALUE_BITS) - 1;
+            let capped = value.filter(|v| *v < max);
+            *field = (
+                Some((class << VALUE_BITS) | capped.unwrap_or(max)),
+                VALUE_BITS + 3,
+            );
+            if !exact || capped.is_none() || self.tokens.get(k).is_none() {
+                break;
+            }
+        }
+        crate::pack_prefix(fields)
+    }
+}
+
 fn token_cmp(a: &Token, b: &Token) -> Ordering {
     match (a, b) {
         (Token::Digit(x), Token::Digit(y)) => {
@@ -442,6 +497,78 @@ mod tests {
             "1_alpha_beta_pre",
         ] {
             assert!(ApkVersion::parse(s).is_ok(), "{s:?}");
+        }
+    }
+
+    /// Every pair of the apk-tools vectors and of the tables: the prefix never
+    /// orders two versions against their order.
+    #[test]
+    fn order_prefix_is_monotone() {
+        let mut all: Vec<ApkVersion> = VERSION_DATA
+            .lines()
+            .map(|l| l.split('#').next().unwrap_or("").trim())
+            .filter(|l| !l.is_empty())
+            .flat_map(|l| {
+                let p: Vec<&str> = l.split_whitespace().collect();
+                [v(p[0]), v(p[2])]
+            })
+            .collect();
+        for s in [
+            "1",
+            "1_rc1",
+            "1-r1",
+            "1-r99999999999",
+            "1_p1",
+            "1a",
+            "1.0",
+            "1.01",
+            "1.1",
+            "1.99999999999",
+            "1~ab",
+            "1.2_alpha3",
+            "1.2_p4-r2",
+            "1.2.3",
+            "1.2a_rc1",
+            "99999999999999999999",
+            "2.0.00",
+            "2.0.0",
+            "2.0.1_pre",
+            "2.0.1~0f-r3",
+        ] {
+            all.push(v(s));
+        }
+        let mut n = 0;
+        for a in &all {
+            for b in &all {
+                if a < b {
+                    assert!(
+                        a.order_prefix() <= b.order_prefix(),
+                        "{a:?} < {b:?} but prefix {:#x} > {:#x}",
+                        a.order_prefix(),
+                        b.order_prefix()
+                    );
+                    n += 1;
+                }
+            }
+        }
+        assert!(n > 10_000, "{n} ordered pairs");
+        // Prefixes separate versions that differ early.
+        assert!(v("1.2").order_prefix() < v("1.3").order_prefix());
+        assert!(v("1_rc1").order_prefix() < v("1").order_prefix());
+        assert!(v("1-r1").order_prefix() < v("1a").order_prefix());
+    }
+
+    proptest::proptest! {
+        /// Generated versions: the prefix is monotone in the order.
+        #[test]
+        fn order_prefix_monotone_generated(
+            a in "[0-9]{1,3}(\\.[0-9]{1,3}){0,3}[a-c]?(_(alpha|rc|p)[0-9]?){0,2}(~[0-9a-f]{1,3})?(-r[0-9]{1,2})?",
+            b in "[0-9]{1,3}(\\.[0-9]{1,3}){0,3}[a-c]?(_(alpha|rc|p)[0-9]?){0,2}(~[0-9a-f]{1,3})?(-r[0-9]{1,2})?",
+        ) {
+            let (a, b) = (v(&a), v(&b));
+            if a < b {
+                proptest::prop_assert!(a.order_prefix() <= b.order_prefix(), "{:?} < {:?}", a, b);
+            }
         }
     }
 

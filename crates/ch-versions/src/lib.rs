@@ -238,6 +238,7 @@ impl Version {
             Repr::SemVer(v) => v.order_prefix(),
             Repr::Pep440(v) => v.order_prefix(),
             Repr::Rpm(v) => v.order_prefix(),
+            Repr::Apk(v) => v.order_prefix(),
             _ => 0,
         }
     }

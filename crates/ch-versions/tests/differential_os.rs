@@ -400,15 +400,17 @@ fn parses_and_sorts(scheme: Scheme, versions: &[String]) {
     let mut parsed: Vec<_> = versions
         .iter()
         .map(|v| {
-            scheme
+            let parsed = scheme
                 .parse(v)
-                .unwrap_or_else(|e| panic!("{scheme} version {v:?} does not parse: {e}"))
+                .unwrap_or_else(|e| panic!("{scheme} version {v:?} does not parse: {e}"));
+            (parsed, v.clone())
         })
         .collect();
-    parsed.sort();
+    parsed.sort_by(|a, b| a.0.cmp(&b.0));
     for w in parsed.windows(2) {
-        assert!(w[0] <= w[1]);
+        assert!(w[0].0 <= w[1].0);
     }
+    common::assert_prefix_monotone(&parsed);
 }
 
 #[test]
