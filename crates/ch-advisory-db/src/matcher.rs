@@ -393,7 +393,8 @@ fn lay_out_line(line: &Line, data: &mut Vec<u32>, bounds: &mut Vec<Version>) -> 
         None => {
             data.extend([0, scheme as u32, n as u32, bounds.len() as u32]);
             for b in &line.bounds {
-                let p = b.order_prefix();
+                // Bit 0 of an order prefix is free: it marks an exact one.
+                let p = b.order_prefix() | u64::from(b.prefix_is_exact());
                 data.extend([(p >> 32) as u32, p as u32]);
             }
         }
@@ -462,8 +463,12 @@ fn stab_line(data: &[u32], bounds: &[Version], at: usize, v: &Version, out: &mut
     let first = data[at + 3] as usize;
     let pstart = prefixes_at(data, at);
     let prefixes = &data[pstart..pstart + 2 * n];
-    let prefix = |i: usize| (u64::from(prefixes[2 * i]) << 32) | u64::from(prefixes[2 * i + 1]);
     let keyed = data[at + 1] & KEYED != 0;
+    // Order prefixes of keyed lines use every bit; others carry the exact flag in
+    // bit 0, which is not part of the order.
+    let mask = if keyed { u64::MAX } else { !1 };
+    let stored = |i: usize| (u64::from(prefixes[2 * i]) << 32) | u64::from(prefixes[2 * i + 1]);
+    let prefix = |i: usize| stored(i) & mask;
     let segs = pstart + 2 * n;
     let pv = if keyed {
         let Some(key) = v.order_key() else {
@@ -498,8 +503,14 @@ fn stab_line(data: &[u32], bounds: &[Version], at: usize, v: &Version, out: &mut
         // No boundary ties with v: it lies strictly between two of them.
         return copy_segment(data, segs, 2 * lo, out);
     }
-    if keyed && pv & 0xFF < EXACT_LEN {
-        // The whole rest of the key is in the prefix: boundary `lo` equals v.
+    let exact = if keyed {
+        // The whole rest of the key is in the prefix.
+        pv & 0xFF < EXACT_LEN
+    } else {
+        stored(lo) & 1 == 1 && v.prefix_is_exact()
+    };
+    if exact {
+        // Equal exact prefixes: boundary `lo` equals v.
         return copy_segment(data, segs, 2 * lo + 1, out);
     }
     let (mut end, mut top) = (lo + 1, n);

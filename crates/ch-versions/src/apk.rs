@@ -267,6 +267,28 @@ impl ApkVersion {
     }
 }
 
+impl ApkVersion {
+    /// See [`crate::Version::prefix_is_exact`]: the initial number and at most one
+    /// more token, each held whole by [`ApkVersion::order_prefix`], so the prefix
+    /// also records where the version ends.
+    pub(crate) fn prefix_is_exact(&self) -> bool {
+        let small = |digits: &str, max: u64| {
+            digits.len() <= 18 && digits.parse::<u64>().map_or(digits.is_empty(), |n| n < max)
+        };
+        let field_max = (1u64 << 21) - 1;
+        match self.tokens.as_slice() {
+            [Token::InitialDigit(first), rest @ ..] if small(first, 0xFFFF) => match rest {
+                [] => true,
+                [Token::Suffix(_) | Token::Letter(_)] => true,
+                [Token::Revision(n) | Token::SuffixNo(n)] => small(n, field_max),
+                [Token::Digit(d)] => !d.starts_with('0') && small(d, field_max),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
 fn token_cmp(a: &Token, b: &Token) -> Ordering {
     match (a, b) {
         (Token::Digit(x), Token::Digit(y)) => {

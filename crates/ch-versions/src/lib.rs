@@ -233,13 +233,29 @@ impl Version {
     /// of the SemVer family). Equal prefixes say nothing; different ones decide the
     /// comparison. Searches compare prefixes first, in one contiguous array, and
     /// compare whole versions only on a tie. Schemes without a summary return 0.
+    /// Bit 0 is always 0, free for an index's own flag.
     pub fn order_prefix(&self) -> u64 {
-        match &self.repr {
+        let p = match &self.repr {
             Repr::SemVer(v) => v.order_prefix(),
             Repr::Pep440(v) => v.order_prefix(),
             Repr::Rpm(v) => v.order_prefix(),
             Repr::Apk(v) => v.order_prefix(),
             _ => 0,
+        };
+        // Clearing the lowest bit keeps the summary monotone.
+        p & !1
+    }
+
+    /// Whether [`Version::order_prefix`] determines this version's place exactly:
+    /// two versions (of one scheme, or of the SemVer family) whose prefixes are
+    /// equal and exact are equal. A search that ties with an exact boundary on an
+    /// exact query then needs no comparison of whole versions.
+    pub fn prefix_is_exact(&self) -> bool {
+        match &self.repr {
+            Repr::SemVer(v) => v.prefix_is_exact(),
+            Repr::Pep440(v) => v.prefix_is_exact(),
+            Repr::Apk(v) => v.prefix_is_exact(),
+            _ => false,
         }
     }
 }
@@ -407,6 +423,51 @@ mod prefix_tests {
                 );
             }
         }
+        // Exact prefixes: equal ones mean equal versions; anything the prefix
+        // leaves out makes a version inexact.
+        for (scheme, exact, inexact) in [
+            (
+                Scheme::SemVer,
+                &["0.0.0", "1.2.3", "1.2.3+build", "65534.0.1"][..],
+                &["1.2.3-rc.1", "65535.0.0", "1.2.99999"][..],
+            ),
+            (
+                Scheme::Pep440,
+                &["1", "1.2", "1.2.0.0", "1!2.3.4", "0"][..],
+                &[
+                    "1.2.3.4",
+                    "1.0rc1",
+                    "1.0.post1",
+                    "1.0.dev1",
+                    "1.0+local",
+                    "99999",
+                ][..],
+            ),
+            (
+                Scheme::Apk,
+                &["1", "1.2", "1_rc", "1a", "1-r3", "1_p"][..],
+                &["1.2.3", "1.02", "1~ab", "1.2-r1", "1_rc1", "99999"][..],
+            ),
+        ] {
+            for s in exact {
+                assert!(scheme.parse(s).unwrap().prefix_is_exact(), "{scheme} {s}");
+            }
+            for s in inexact {
+                assert!(!scheme.parse(s).unwrap().prefix_is_exact(), "{scheme} {s}");
+            }
+        }
+        let exact = |scheme: Scheme, s: &str| {
+            let v = scheme.parse(s).unwrap();
+            assert!(v.prefix_is_exact(), "{s}");
+            v
+        };
+        let (a, b) = (exact(Scheme::Pep440, "1.2"), exact(Scheme::Pep440, "1.2.0"));
+        assert_eq!(a.order_prefix(), b.order_prefix());
+        assert_eq!(a, b);
+        // Across the SemVer family, as the matcher compares Go lines with SemVer.
+        let (a, b) = (exact(Scheme::Go, "v1.2.3"), exact(Scheme::SemVer, "1.2.3"));
+        assert_eq!(a.order_prefix(), b.order_prefix());
+        assert_eq!(a.cmp(&b), std::cmp::Ordering::Equal);
         // Different prefixes decide: 1.0.0 and 1.0.1 differ in the prefix alone.
         let p = |s: &str| Scheme::SemVer.parse(s).unwrap().order_prefix();
         assert!(p("1.0.0") < p("1.0.1"));

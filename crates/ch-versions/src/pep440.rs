@@ -206,6 +206,24 @@ impl Pep440Version {
     }
 }
 
+impl Pep440Version {
+    /// See [`crate::Version::prefix_is_exact`]: no pre-, post- or dev-release, no
+    /// local part, and an epoch and at most three release numbers (after trailing
+    /// zeros) that fit their fields.
+    pub(crate) fn prefix_is_exact(&self) -> bool {
+        let Key::Standard(s) = &self.key else {
+            return false;
+        };
+        let fits = |n: &Num, bits: u32| n.small().is_some_and(|v| v < (1 << bits) - 1);
+        let plain = s.suffix.pre_rank == 3 && s.suffix.post_rank == 0 && s.suffix.dev_rank == 1;
+        plain
+            && s.local.is_none()
+            && fits(&s.epoch, 7)
+            && s.release.len() <= 3
+            && s.release.iter().all(|n| fits(n, 16))
+    }
+}
+
 impl Ord for Pep440Version {
     fn cmp(&self, other: &Self) -> Ordering {
         self.key.cmp(&other.key)

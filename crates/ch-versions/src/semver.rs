@@ -64,8 +64,15 @@ impl SemVersion {
             (Some(v.major), 16),
             (Some(v.minor), 16),
             (Some(v.patch), 16),
-            (Some(u64::from(v.pre.is_empty())), 16),
+            (Some(u64::from(v.pre.is_empty())), 15),
         ])
+    }
+
+    /// See [`crate::Version::prefix_is_exact`]: a release (build metadata does not
+    /// count in precedence) whose numbers fit their fields.
+    pub(crate) fn prefix_is_exact(&self) -> bool {
+        let v = &self.0;
+        v.pre.is_empty() && v.major < 0xFFFF && v.minor < 0xFFFF && v.patch < 0xFFFF
     }
 }
 

@@ -63,8 +63,23 @@ pub(crate) fn check_against(
 }
 
 /// `Version::order_prefix` never decreases along our order (the property the
-/// matcher's prefix search relies on), checked on every sorted version list.
+/// matcher's prefix search relies on), and versions with equal exact prefixes are
+/// equal (`Version::prefix_is_exact`), checked on every sorted version list.
 pub(crate) fn assert_prefix_monotone(sorted: &[(ch_versions::Version, String)]) {
+    let mut exact_by_prefix: std::collections::HashMap<u64, &(ch_versions::Version, String)> =
+        std::collections::HashMap::new();
+    for v in sorted.iter().filter(|v| v.0.prefix_is_exact()) {
+        assert_eq!(v.0.order_prefix() & 1, 0, "bit 0 of {:?}'s prefix", v.1);
+        if let Some(first) = exact_by_prefix.insert(v.0.order_prefix(), v) {
+            assert!(
+                first.0 == v.0,
+                "{:?} and {:?} share an exact prefix {:#x} but differ",
+                first.1,
+                v.1,
+                v.0.order_prefix()
+            );
+        }
+    }
     for pair in sorted.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
         assert!(
