@@ -225,6 +225,18 @@ impl ApkVersion {
     /// and end the prefix, as a hash does (later fields are then zero, keeping the
     /// packing monotone).
     pub(crate) fn order_prefix(&self) -> u64 {
+        self.prefix_summary().0
+    }
+
+    /// See [`crate::Version::prefix_is_exact`]: every token, and where the version
+    /// ends, is held whole by the prefix (the initial number and at most one more
+    /// token).
+    pub(crate) fn prefix_is_exact(&self) -> bool {
+        self.prefix_summary().1
+    }
+
+    /// The order prefix, and whether it holds the whole version.
+    fn prefix_summary(&self) -> (u64, bool) {
         const VALUE_BITS: u32 = 21;
         let number = |digits: &str| -> Option<u64> {
             if digits.len() > 18 {
@@ -234,12 +246,14 @@ impl ApkVersion {
         };
         let mut fields: [(Option<u64>, u32); 3] = [(Some(0), 0); 3];
         let Some(Token::InitialDigit(first)) = self.tokens.first() else {
-            return 0;
+            return (0, false);
         };
         fields[0] = (number(first), 16);
+        let mut whole = false;
         for (k, field) in fields.iter_mut().enumerate().skip(1) {
             // (class, value within it, whether the value orders the token exactly)
-            let (class, value, exact): (u64, Option<u64>, bool) = match self.tokens.get(k) {
+            let token = self.tokens.get(k);
+            let (class, value, exact): (u64, Option<u64>, bool) = match token {
                 Some(Token::Suffix(v)) if *v < SUFFIX_NONE => (0, Some(u64::from(*v)), true),
                 None => (1, Some(0), true),
                 Some(Token::Revision(n)) => (2, number(n), true),
@@ -249,7 +263,7 @@ impl ApkVersion {
                 Some(Token::Letter(c)) => (6, Some(u64::from(*c)), true),
                 Some(Token::Digit(d)) if d.starts_with('0') => (7, Some(0), false),
                 Some(Token::Digit(d)) => (7, number(d), true),
-                Some(Token::InitialDigit(_)) => return 0,
+                Some(Token::InitialDigit(_)) => return (0, false),
             };
             // A value too large takes the class's largest and ends the packing (the
             // field must stay within its class: a larger class is a larger token).
@@ -259,33 +273,16 @@ impl ApkVersion {
                 Some((class << VALUE_BITS) | capped.unwrap_or(max)),
                 VALUE_BITS + 3,
             );
-            if !exact || capped.is_none() || self.tokens.get(k).is_none() {
+            if !exact || capped.is_none() {
+                break;
+            }
+            if token.is_none() {
+                // The end is recorded, and every token before it was held whole.
+                whole = crate::fields_fit(&fields[..1]);
                 break;
             }
         }
-        crate::pack_prefix(fields)
-    }
-}
-
-impl ApkVersion {
-    /// See [`crate::Version::prefix_is_exact`]: the initial number and at most one
-    /// more token, each held whole by [`ApkVersion::order_prefix`], so the prefix
-    /// also records where the version ends.
-    pub(crate) fn prefix_is_exact(&self) -> bool {
-        let small = |digits: &str, max: u64| {
-            digits.len() <= 18 && digits.parse::<u64>().map_or(digits.is_empty(), |n| n < max)
-        };
-        let field_max = (1u64 << 21) - 1;
-        match self.tokens.as_slice() {
-            [Token::InitialDigit(first), rest @ ..] if small(first, 0xFFFF) => match rest {
-                [] => true,
-                [Token::Suffix(_) | Token::Letter(_)] => true,
-                [Token::Revision(n) | Token::SuffixNo(n)] => small(n, field_max),
-                [Token::Digit(d)] => !d.starts_with('0') && small(d, field_max),
-                _ => false,
-            },
-            _ => false,
-        }
+        (crate::pack_prefix(fields), whole)
     }
 }
 

@@ -260,6 +260,14 @@ impl Version {
     }
 }
 
+/// Whether every field fits its width, so [`pack_prefix`] keeps each whole (none
+/// saturates): the packing then loses nothing of those fields.
+pub(crate) fn fields_fit(fields: &[(Option<u64>, u32)]) -> bool {
+    fields
+        .iter()
+        .all(|&(value, bits)| value.is_some_and(|v| bits < 64 && v < (1u64 << bits) - 1))
+}
+
 /// Packs fields, most significant first, each `bits` wide, into the top of a u64.
 /// A field whose value does not fit (or is `None`: too large to know) takes its
 /// maximum and every later field is zero, which keeps the packing monotone: a

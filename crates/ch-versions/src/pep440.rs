@@ -195,14 +195,7 @@ impl Pep440Version {
         let Key::Standard(s) = &self.key else {
             return 0;
         };
-        let part = |i: usize| s.release.get(i).map_or(Some(0), Num::small);
-        let fields = crate::pack_prefix([
-            (s.epoch.small(), 7),
-            (part(0), 16),
-            (part(1), 16),
-            (part(2), 16),
-        ]);
-        (1 << 63) | (fields >> 1)
+        (1 << 63) | (crate::pack_prefix(prefix_fields(s)) >> 1)
     }
 }
 
@@ -214,14 +207,20 @@ impl Pep440Version {
         let Key::Standard(s) = &self.key else {
             return false;
         };
-        let fits = |n: &Num, bits: u32| n.small().is_some_and(|v| v < (1 << bits) - 1);
         let plain = s.suffix.pre_rank == 3 && s.suffix.post_rank == 0 && s.suffix.dev_rank == 1;
-        plain
-            && s.local.is_none()
-            && fits(&s.epoch, 7)
-            && s.release.len() <= 3
-            && s.release.iter().all(|n| fits(n, 16))
+        plain && s.local.is_none() && s.release.len() <= 3 && crate::fields_fit(&prefix_fields(s))
     }
+}
+
+/// The epoch and the first three release numbers, as packed into the prefix.
+fn prefix_fields(s: &Standard) -> [(Option<u64>, u32); 4] {
+    let part = |i: usize| s.release.get(i).map_or(Some(0), Num::small);
+    [
+        (s.epoch.small(), 7),
+        (part(0), 16),
+        (part(1), 16),
+        (part(2), 16),
+    ]
 }
 
 impl Ord for Pep440Version {

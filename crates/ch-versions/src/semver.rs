@@ -59,20 +59,23 @@ impl SemVersion {
     /// See [`crate::Version::order_prefix`]: major, minor and patch (16 bits
     /// each), then 1 for a release, 0 for a pre-release (which sorts first).
     pub(crate) fn order_prefix(&self) -> u64 {
+        crate::pack_prefix(self.prefix_fields())
+    }
+
+    fn prefix_fields(&self) -> [(Option<u64>, u32); 4] {
         let v = &self.0;
-        crate::pack_prefix([
+        [
             (Some(v.major), 16),
             (Some(v.minor), 16),
             (Some(v.patch), 16),
             (Some(u64::from(v.pre.is_empty())), 15),
-        ])
+        ]
     }
 
     /// See [`crate::Version::prefix_is_exact`]: a release (build metadata does not
     /// count in precedence) whose numbers fit their fields.
     pub(crate) fn prefix_is_exact(&self) -> bool {
-        let v = &self.0;
-        v.pre.is_empty() && v.major < 0xFFFF && v.minor < 0xFFFF && v.patch < 0xFFFF
+        self.0.pre.is_empty() && crate::fields_fit(&self.prefix_fields())
     }
 }
 
