@@ -76,21 +76,7 @@ fn bench(c: &mut Criterion) {
     let checks = checks(&data);
     eprintln!("{} checks; matcher {:?}", checks.len(), matcher.stats());
     breakdown(&matcher, &checks.iter().collect::<Vec<_>>());
-
-    let mut group = c.benchmark_group("matcher");
-    group.throughput(Throughput::Elements(checks.len() as u64));
-    group.sample_size(10);
-    group.measurement_time(Duration::from_secs(10));
-    group.bench_function("check_all_shared_versions", |b| {
-        let mut out = Vec::with_capacity(64);
-        b.iter(|| black_box(run(&matcher, checks.iter(), &mut out)));
-    });
-    let queries_all = queries(checks.iter());
-    group.bench_function("check_all_shared_versions_batch", |b| {
-        let mut results = BatchResults::default();
-        b.iter(|| black_box(run_batch(&matcher, &queries_all, &mut results)));
-    });
-    group.finish();
+    let all: Vec<&Check> = checks.iter().collect();
 
     // One check per distinct package the data names (at a version its events name),
     // the shape of an SBOM whose every component has advisories.
@@ -100,23 +86,55 @@ fn bench(c: &mut Criterion) {
         .filter(|c| !c.name_key.ends_with("-unlisted"))
         .filter(|c| seen.insert((c.ecosystem.to_string(), c.name_key.clone())))
         .collect();
-    let mut group = c.benchmark_group("matcher");
-    group.throughput(Throughput::Elements(per_package.len() as u64));
-    group.sample_size(20);
-    group.bench_function("check_one_version_per_package", |b| {
-        let mut out = Vec::with_capacity(64);
-        b.iter(|| black_box(run(&matcher, per_package.iter().copied(), &mut out)));
-    });
-    let queries_per_package = queries(per_package.iter().copied());
-    group.bench_function("check_one_version_per_package_batch", |b| {
-        let mut results = BatchResults::default();
-        b.iter(|| black_box(run_batch(&matcher, &queries_per_package, &mut results)));
-    });
-    group.finish();
 
     // One check per distinct package at the newest version its events name (often
     // the latest fix: an up-to-date inventory), and as many packages no advisory
     // names (most components of a real SBOM): the shape of a routine scan.
+    let routine = routine(&checks);
+    let routine: Vec<&Check> = routine.iter().collect();
+    let hits = run(&matcher, routine.iter().copied(), &mut Vec::new());
+    eprintln!(
+        "routine scan: {} checks, {hits} affected entries found",
+        routine.len()
+    );
+    breakdown(&matcher, &routine);
+
+    let workloads = [
+        ("check_all_shared_versions", &all, 10),
+        ("check_one_version_per_package", &per_package, 20),
+        ("routine_scan_newest_versions", &routine, 20),
+    ];
+    if let Some(passes) = std::env::var_os("BENCH_INTERLEAVED") {
+        let passes = passes.to_str().and_then(|p| p.parse().ok()).unwrap_or(60);
+        return interleaved(&matcher, &workloads, passes);
+    }
+    for (name, workload, samples) in workloads {
+        let mut group = c.benchmark_group("matcher");
+        group.throughput(Throughput::Elements(workload.len() as u64));
+        group.sample_size(samples);
+        group.bench_function(name, |b| {
+            let mut out = Vec::with_capacity(64);
+            b.iter(|| black_box(run(&matcher, workload.iter().copied(), &mut out)));
+        });
+        let batch = queries(workload.iter().copied());
+        group.bench_function(format!("{name}_batch"), |b| {
+            let mut results = BatchResults::default();
+            b.iter(|| black_box(run_batch(&matcher, &batch, &mut results)));
+        });
+        group.finish();
+    }
+
+    let mut group = c.benchmark_group("query");
+    group.bench_function("indexed_query_jinja2", |b| {
+        let eco = Ecosystem::parse("PyPI").unwrap();
+        b.iter(|| black_box(db.query(&eco, "jinja2", "2.4.1").unwrap().len()));
+    });
+    group.finish();
+}
+
+/// The routine-scan workload: each named package at the newest version its events
+/// name, and the same number of packages no advisory names.
+fn routine(checks: &[Check]) -> Vec<Check> {
     let mut newest: std::collections::HashMap<(String, String), (ch_versions::Version, &Check)> =
         Default::default();
     for check in checks.iter().filter(|c| !c.name_key.ends_with("-unlisted")) {
@@ -131,52 +149,63 @@ fn bench(c: &mut Criterion) {
             }
         }
     }
-    let mut routine: Vec<Check> = Vec::new();
+    let mut routine = Vec::new();
     for (_, (_, check)) in newest {
-        routine.push(Check {
-            ecosystem: check.ecosystem.clone(),
-            name_key: check.name_key.clone(),
-            version: check.version.clone(),
-        });
-        routine.push(Check {
-            ecosystem: check.ecosystem.clone(),
-            name_key: format!("{}-unlisted", check.name_key),
-            version: check.version.clone(),
-        });
+        for name_key in [
+            check.name_key.clone(),
+            format!("{}-unlisted", check.name_key),
+        ] {
+            routine.push(Check {
+                ecosystem: check.ecosystem.clone(),
+                name_key,
+                version: check.version.clone(),
+            });
+        }
     }
-    let hits: usize = routine
-        .iter()
-        .map(|c| {
-            let mut out = Vec::new();
-            let _ = matcher.check(&c.ecosystem, &c.name_key, &c.version, &mut out);
-            out.len()
-        })
-        .sum();
-    eprintln!(
-        "routine scan: {} checks, {hits} affected entries found",
-        routine.len()
-    );
-    breakdown(&matcher, &routine.iter().collect::<Vec<_>>());
-    let mut group = c.benchmark_group("matcher");
-    group.throughput(Throughput::Elements(routine.len() as u64));
-    group.sample_size(20);
-    group.bench_function("routine_scan_newest_versions", |b| {
-        let mut out = Vec::with_capacity(64);
-        b.iter(|| black_box(run(&matcher, routine.iter(), &mut out)));
-    });
-    let queries_routine = queries(routine.iter());
-    group.bench_function("routine_scan_newest_versions_batch", |b| {
-        let mut results = BatchResults::default();
-        b.iter(|| black_box(run_batch(&matcher, &queries_routine, &mut results)));
-    });
-    group.finish();
+    routine
+}
 
-    let mut group = c.benchmark_group("query");
-    group.bench_function("indexed_query_jinja2", |b| {
-        let eco = Ecosystem::parse("PyPI").unwrap();
-        b.iter(|| black_box(db.query(&eco, "jinja2", "2.4.1").unwrap().len()));
-    });
-    group.finish();
+/// With `BENCH_INTERLEAVED=N`: N rounds, each running one pass of every workload
+/// with `check` and with `check_batch`, then the best and median pass per
+/// (workload, method). Slow drifts of this VM's speed then fall on every figure
+/// alike, which criterion's one-benchmark-after-another runs do not give.
+fn interleaved(
+    matcher: &ch_advisory_db::Matcher,
+    workloads: &[(&str, &Vec<&Check>, usize)],
+    passes: usize,
+) {
+    let batches: Vec<Vec<Query<'_>>> = workloads
+        .iter()
+        .map(|(_, w, _)| queries(w.iter().copied()))
+        .collect();
+    let mut times = vec![[Vec::new(), Vec::new()]; workloads.len()];
+    let (mut out, mut results) = (Vec::with_capacity(64), BatchResults::default());
+    for _ in 0..passes {
+        for (i, (_, workload, _)) in workloads.iter().enumerate() {
+            let t = std::time::Instant::now();
+            black_box(run(matcher, workload.iter().copied(), &mut out));
+            times[i][0].push(t.elapsed().as_secs_f64());
+            let t = std::time::Instant::now();
+            black_box(run_batch(matcher, &batches[i], &mut results));
+            times[i][1].push(t.elapsed().as_secs_f64());
+        }
+    }
+    println!(
+        "| workload | checks | check best | check median | check_batch best | check_batch median |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for ((name, workload, _), [single, batch]) in workloads.iter().zip(&mut times) {
+        let n = workload.len() as f64;
+        let cell = |t: &mut Vec<f64>| {
+            t.sort_by(f64::total_cmp);
+            (n / t[0] / 1e6, n / t[t.len() / 2] / 1e6)
+        };
+        let ((sb, sm), (bb, bm)) = (cell(single), cell(batch));
+        println!(
+            "| {name} | {} | {sb:.2} | {sm:.2} | {bb:.2} | {bm:.2} |",
+            workload.len()
+        );
+    }
 }
 
 /// Runs every check; returns the number of affected entries found.
