@@ -149,6 +149,55 @@ impl Purl {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The purl of a package of an OSV ecosystem, the inverse of [`Purl::to_osv`]
+    /// for language ecosystems (`npm`, `@scope/name` → `pkg:npm/%40scope/name@v`;
+    /// `Maven`, `group:artifact` → `pkg:maven/group/artifact@v`; PyPI names
+    /// lower-cased with `_` as `-`, as the purl spec asks). `None` for
+    /// distributions (their purls need a vendor namespace and qualifiers the
+    /// caller knows) and ecosystems without a purl type.
+    pub fn for_package(ecosystem: &Ecosystem, name: &str, version: &str) -> Option<Purl> {
+        use EcosystemKind as K;
+        let split = |name: &str| match name.rsplit_once('/') {
+            Some((ns, n)) => (Some(ns.to_owned()), n.to_owned()),
+            None => (None, name.to_owned()),
+        };
+        let (ty, (namespace, name)) = match ecosystem.kind() {
+            K::CratesIo => ("cargo", (None, name.to_owned())),
+            K::Npm => ("npm", split(name)),
+            K::PyPI => ("pypi", (None, name.to_ascii_lowercase().replace('_', "-"))),
+            K::Go => ("golang", split(name)),
+            K::Maven => (
+                "maven",
+                match name.split_once(':') {
+                    Some((g, a)) => (Some(g.to_owned()), a.to_owned()),
+                    None => (None, name.to_owned()),
+                },
+            ),
+            K::NuGet => ("nuget", (None, name.to_owned())),
+            K::RubyGems => ("gem", (None, name.to_owned())),
+            K::Packagist => ("composer", split(&name.to_ascii_lowercase())),
+            K::Hex => ("hex", (None, name.to_ascii_lowercase())),
+            K::Pub => ("pub", (None, name.to_owned())),
+            K::SwiftUrl => ("swift", split(name)),
+            K::Cran => ("cran", (None, name.to_owned())),
+            K::Hackage => ("hackage", (None, name.to_owned())),
+            K::ConanCenter => ("conan", (None, name.to_owned())),
+            K::GitHubActions => ("github", split(name)),
+            _ => return None,
+        };
+        if name.is_empty() {
+            return None;
+        }
+        Some(Purl {
+            ty: ty.to_owned(),
+            namespace,
+            name,
+            version: Some(version.to_owned()).filter(|v| !v.is_empty()),
+            qualifiers: Vec::new(),
+            subpath: None,
+        })
+    }
+
     /// The OSV ecosystem and package name this purl names, where the type maps to
     /// one (`pkg:pypi/jinja2` → `PyPI`, `jinja2`; `pkg:deb/debian/openssl?distro=debian-12`
     /// → `Debian:12`, `openssl`).
@@ -279,6 +328,57 @@ impl FromStr for Purl {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn package_purls_round_trip_through_osv() {
+        let cases = [
+            (
+                "crates.io",
+                "serde_json",
+                "1.0.0",
+                "pkg:cargo/serde_json@1.0.0",
+            ),
+            (
+                "npm",
+                "@angular/core",
+                "1.0.0",
+                "pkg:npm/%40angular/core@1.0.0",
+            ),
+            ("npm", "lodash", "4.17.20", "pkg:npm/lodash@4.17.20"),
+            ("PyPI", "Jinja2", "2.4.1", "pkg:pypi/jinja2@2.4.1"),
+            (
+                "Go",
+                "golang.org/x/net",
+                "v0.1.0",
+                "pkg:golang/golang.org/x/net@v0.1.0",
+            ),
+            (
+                "Maven",
+                "org.apache:log4j",
+                "2.0",
+                "pkg:maven/org.apache/log4j@2.0",
+            ),
+            (
+                "Packagist",
+                "Symfony/HTTP-Kernel",
+                "5.0.0",
+                "pkg:composer/symfony/http-kernel@5.0.0",
+            ),
+            ("RubyGems", "rack", "2.0.0+x", "pkg:gem/rack@2.0.0+x"),
+        ];
+        for (eco, name, version, want) in cases {
+            let ecosystem = Ecosystem::parse(eco).unwrap();
+            let purl = Purl::for_package(&ecosystem, name, version).unwrap();
+            assert_eq!(purl.to_string(), want);
+            let (back_eco, back_name) = Purl::parse(want).unwrap().to_osv().unwrap();
+            assert_eq!(back_eco, ecosystem);
+            let key = crate::normalize_name(ecosystem.kind(), name);
+            assert_eq!(crate::normalize_name(back_eco.kind(), &back_name), key);
+        }
+        assert!(
+            Purl::for_package(&Ecosystem::parse("Debian:12").unwrap(), "openssl", "3").is_none()
+        );
+    }
 
     #[test]
     fn parses_and_maps_to_osv() {

@@ -39,6 +39,46 @@ pub(crate) enum Command {
     /// Compare and sort versions the way an ecosystem does.
     #[command(subcommand)]
     Version(VersionCommand),
+    /// List the packages SBOMs, lockfiles and folders name, without matching.
+    Inventory(InventoryArgs),
+    /// Find the known vulnerabilities in SBOMs, lockfiles and folders.
+    ///
+    /// Exit code: 0 nothing found, 1 findings, 2 an input or the database failed
+    /// (the other inputs are still scanned and reported).
+    Scan(ScanArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InputArgs {
+    /// Files (recognised by name: Cargo.lock, package-lock.json, requirements.txt,
+    /// go.mod, bom.json, *.cdx.json, *.spdx.json, …) and folders to walk.
+    #[arg(required = true, value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Read every named file as this format, whatever its name (`cyclonedx`, `spdx`,
+    /// `Cargo.lock`, `package-lock.json`, `requirements.txt`, `go.mod`, …).
+    #[arg(long = "as", value_name = "FORMAT")]
+    pub(crate) as_format: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InventoryArgs {
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+    /// Output format (JSON schema: docs/schemas/inventory-v1.schema.json).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+    /// Output format (JSON schema: docs/schemas/scan-v1.schema.json).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

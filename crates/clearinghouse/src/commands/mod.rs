@@ -2,7 +2,9 @@
 
 mod advisory;
 mod db;
+mod inventory;
 mod query;
+mod scan;
 mod version;
 
 use std::path::Path;
@@ -23,6 +25,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Query(args) => query::run(cli.db, args),
         Command::Advisory(cmd) => advisory::run(cli.db, cmd),
         Command::Version(cmd) => version::run(cmd),
+        Command::Inventory(args) => inventory::run(quiet, args),
+        Command::Scan(args) => scan::run(cli.db, quiet, args),
     }
 }
 

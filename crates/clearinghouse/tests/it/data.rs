@@ -8,7 +8,7 @@ use ch_test_support::{mirror::SHARED_EXPORTS, shared_data};
 
 use crate::{ch, temp_db};
 
-fn import_all(db: &Path, data: &Path) {
+pub(crate) fn import_all(db: &Path, data: &Path) {
     let zips: Vec<String> = SHARED_EXPORTS
         .iter()
         .map(|(_, rel)| data.join(rel).display().to_string())

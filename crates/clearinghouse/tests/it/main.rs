@@ -4,6 +4,7 @@
 mod data;
 mod db;
 mod query;
+mod scan;
 mod sync;
 mod version;
 
@@ -69,7 +70,16 @@ pub fn ch(db: &Path, args: &[&str]) -> Run {
 }
 
 pub fn ch_stdin(db: &Path, args: &[&str], stdin: Option<&str>) -> Run {
-    let mut child = Command::new(bin())
+    ch_in(None, db, args, stdin)
+}
+
+/// Runs the binary in folder `dir` (else the test's own).
+pub fn ch_in(dir: Option<&Path>, db: &Path, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut command = Command::new(bin());
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    let mut child = command
         .arg("--db")
         .arg(db)
         .args(args)

@@ -1,0 +1,360 @@
+//! CycloneDX SBOMs, JSON, specification versions 1.2 to 1.7.
+//!
+//! Every component, at any depth of nesting (`components` inside components), is a
+//! package; the subject of the BOM (`metadata.component`) is not, but components
+//! nested in it are. The ecosystem and name come from the component's purl (its
+//! version from the purl, else the component's `version`); a component without a
+//! purl is listed without an ecosystem. Direct: what the subject `dependsOn` in
+//! `dependencies`, where the BOM records a graph.
+//!
+//! Violations of the specification that leave the components readable are
+//! warnings naming the field: a duplicate `bom-ref`, a component without `name`
+//! or with an unknown `type`, a purl that does not parse, a `dependencies` entry
+//! naming an unknown `bom-ref`.
+
+use std::collections::HashSet;
+
+use ch_types::Purl;
+use serde_json::{Map, Value};
+
+use crate::lines::JsonCursor;
+use crate::{parse_json, InventoryError, Package, Parsed, Source};
+
+const TYPES: &[&str] = &[
+    "application",
+    "framework",
+    "library",
+    "container",
+    "platform",
+    "operating-system",
+    "device",
+    "device-driver",
+    "firmware",
+    "file",
+    "machine-learning-model",
+    "data",
+    "cryptographic-asset",
+];
+
+struct Reader<'a> {
+    file: &'a str,
+    cursor: JsonCursor<'a>,
+    parsed: Parsed,
+    refs: HashSet<String>,
+    direct: Option<HashSet<String>>,
+}
+
+pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
+    let doc = parse_json(file, text)?;
+    let mut cursor = JsonCursor::new(text);
+    let Some(bom) = doc.as_object() else {
+        return Err(InventoryError::new(
+            file,
+            Some(1),
+            "expected a JSON object (a CycloneDX BOM)",
+        ));
+    };
+    match bom.get("bomFormat").and_then(Value::as_str) {
+        Some("CycloneDX") => {}
+        Some(other) => {
+            return Err(InventoryError::new(
+                file,
+                cursor.find("bomFormat", ":"),
+                format!("`bomFormat` is `{other}`; a CycloneDX BOM has `CycloneDX`"),
+            ))
+        }
+        None => {
+            return Err(InventoryError::new(
+                file,
+                None,
+                "no `bomFormat` field; a CycloneDX BOM has `\"bomFormat\": \"CycloneDX\"`",
+            ))
+        }
+    }
+    let mut warnings = Vec::new();
+    match bom.get("specVersion").and_then(Value::as_str) {
+        Some("1.2" | "1.3" | "1.4" | "1.5" | "1.6" | "1.7") => {}
+        Some(v) => warnings.push(format!(
+            "{file}: `specVersion` {v} is not one of 1.2 to 1.7; read as 1.7"
+        )),
+        None => warnings.push(format!("{file}: no `specVersion`; read as 1.7")),
+    }
+    let subject = bom
+        .get("metadata")
+        .and_then(|m| m.get("component"))
+        .and_then(Value::as_object);
+    // The subject's direct dependencies, from the graph.
+    let subject_ref = subject
+        .and_then(|s| s.get("bom-ref"))
+        .and_then(Value::as_str);
+    let direct = match (
+        subject_ref,
+        bom.get("dependencies").and_then(Value::as_array),
+    ) {
+        (Some(root), Some(deps)) => deps
+            .iter()
+            .find(|d| d.get("ref").and_then(Value::as_str) == Some(root))
+            .map(|d| {
+                d.get("dependsOn")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            }),
+        _ => None,
+    };
+    let mut reader = Reader {
+        file,
+        cursor,
+        parsed: Parsed {
+            warnings,
+            ..Parsed::default()
+        },
+        refs: HashSet::new(),
+        direct,
+    };
+    if let Some(subject) = subject {
+        if let Some(r) = subject.get("bom-ref").and_then(Value::as_str) {
+            reader.refs.insert(r.to_owned());
+        }
+        reader.components(subject.get("components"), "metadata.component.components");
+    }
+    reader.components(bom.get("components"), "components");
+    if let Some(deps) = bom.get("dependencies").and_then(Value::as_array) {
+        for (i, d) in deps.iter().enumerate() {
+            let named = std::iter::once(d.get("ref"))
+                .chain(
+                    d.get("dependsOn")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .map(Some),
+                )
+                .flatten()
+                .filter_map(Value::as_str);
+            for r in named {
+                if !reader.refs.contains(r) && !reader.is_service(bom, r) {
+                    reader.parsed.warnings.push(format!(
+                        "{file}: `dependencies[{i}]` names `{r}`, which no component's `bom-ref` is"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(reader.parsed)
+}
+
+impl Reader<'_> {
+    fn is_service(&self, bom: &Map<String, Value>, r: &str) -> bool {
+        bom.get("services")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|s| s.get("bom-ref").and_then(Value::as_str) == Some(r))
+    }
+
+    fn components(&mut self, list: Option<&Value>, path: &str) {
+        let Some(list) = list else { return };
+        let Some(list) = list.as_array() else {
+            self.parsed
+                .warnings
+                .push(format!("{}: `{path}` is not an array; skipped", self.file));
+            return;
+        };
+        for (i, c) in list.iter().enumerate() {
+            let here = format!("{path}[{i}]");
+            match c.as_object() {
+                Some(c) => {
+                    self.component(c, &here);
+                    self.components(c.get("components"), &format!("{here}.components"));
+                }
+                None => self
+                    .parsed
+                    .warnings
+                    .push(format!("{}: `{here}` is not an object; skipped", self.file)),
+            }
+        }
+    }
+
+    fn component(&mut self, c: &Map<String, Value>, here: &str) {
+        let file = self.file;
+        let name = c.get("name").and_then(Value::as_str);
+        let purl = c.get("purl").and_then(Value::as_str);
+        let bom_ref = c.get("bom-ref").and_then(Value::as_str);
+        let line = purl
+            .and_then(|p| self.cursor.find(p, ""))
+            .or_else(|| bom_ref.and_then(|r| self.cursor.find(r, "")))
+            .or_else(|| name.and_then(|n| self.cursor.find(n, "")));
+        let at = match line {
+            Some(l) => format!("{file}:{l}"),
+            None => file.to_owned(),
+        };
+        if let Some(r) = bom_ref {
+            if !self.refs.insert(r.to_owned()) {
+                self.parsed
+                    .warnings
+                    .push(format!("{at}: `{here}.bom-ref` `{r}` is not unique"));
+            }
+        }
+        match c.get("type").and_then(Value::as_str) {
+            Some(t) if TYPES.contains(&t) => {}
+            Some(t) => self.parsed.warnings.push(format!(
+                "{at}: `{here}.type` `{t}` is not a CycloneDX component type"
+            )),
+            None => self
+                .parsed
+                .warnings
+                .push(format!("{at}: `{here}` has no `type`")),
+        }
+        let direct = self
+            .direct
+            .as_ref()
+            .map(|d| bom_ref.is_some_and(|r| d.contains(r)));
+        let version = c.get("version").and_then(Value::as_str);
+        let source = Source {
+            file: file.to_owned(),
+            line,
+        };
+        let parsed_purl = purl.map(Purl::parse);
+        let osv = match &parsed_purl {
+            Some(Ok(p)) => p.to_osv().map(|(eco, n)| (eco, n, p.version.clone())),
+            Some(Err(e)) => {
+                self.parsed
+                    .warnings
+                    .push(format!("{at}: `{here}.purl`: {e}"));
+                None
+            }
+            None => None,
+        };
+        let package = match osv {
+            Some((ecosystem, osv_name, purl_version)) => Package {
+                ecosystem: Some(ecosystem),
+                name: osv_name,
+                version: purl_version
+                    .or(version.map(str::to_owned))
+                    .unwrap_or_default(),
+                purl: purl.map(str::to_owned),
+                source,
+                direct,
+            },
+            None => {
+                let Some(name) = name else {
+                    self.parsed.warnings.push(format!(
+                        "{at}: `{here}` has neither `name` nor a usable `purl`; skipped"
+                    ));
+                    return;
+                };
+                Package {
+                    ecosystem: None,
+                    name: name.to_owned(),
+                    version: version.unwrap_or_default().to_owned(),
+                    purl: purl.map(str::to_owned),
+                    source,
+                    direct,
+                }
+            }
+        };
+        if name.is_none() {
+            self.parsed
+                .warnings
+                .push(format!("{at}: `{here}` has no `name`; named from its purl"));
+        }
+        self.parsed.packages.push(package);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use crate::{read, Format};
+
+    #[test]
+    fn reads_nested_components_purls_and_the_graph() {
+        let text = r#"{
+  "bomFormat": "CycloneDX",
+  "specVersion": "1.5",
+  "metadata": { "component": { "type": "application", "name": "app", "bom-ref": "app",
+    "components": [ { "type": "library", "name": "inner", "version": "1.0", "purl": "pkg:cargo/inner@1.0", "bom-ref": "inner" } ] } },
+  "components": [
+    { "type": "library", "name": "jinja2", "version": "2.4.1", "purl": "pkg:pypi/jinja2@2.4.1", "bom-ref": "j",
+      "components": [ { "type": "library", "name": "core", "group": "@angular", "version": "1.0.0", "purl": "pkg:npm/%40angular/core@1.0.0", "bom-ref": "ng" } ] },
+    { "type": "library", "name": "openssl", "version": "3.0.2-0ubuntu1", "purl": "pkg:deb/ubuntu/openssl@3.0.2-0ubuntu1?distro=ubuntu-22.04", "bom-ref": "ssl" },
+    { "type": "file", "name": "README", "version": "", "bom-ref": "readme" },
+    { "type": "gizmo", "name": "odd", "purl": "pkg:gem/odd@1.0", "bom-ref": "j" }
+  ],
+  "dependencies": [ { "ref": "app", "dependsOn": ["j", "inner"] }, { "ref": "j", "dependsOn": ["ng", "ghost"] } ]
+}"#;
+        let parsed = read(Format::CycloneDxJson, "bom.json", text.as_bytes()).unwrap();
+        let got: Vec<_> = parsed
+            .packages
+            .iter()
+            .map(|p| {
+                (
+                    p.ecosystem.as_ref().map(ToString::to_string),
+                    p.name.as_str(),
+                    p.version.as_str(),
+                    p.source.line,
+                    p.direct,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    Some("crates.io".into()),
+                    "inner",
+                    "1.0",
+                    Some(5),
+                    Some(true)
+                ),
+                (Some("PyPI".into()), "jinja2", "2.4.1", Some(7), Some(true)),
+                (
+                    Some("npm".into()),
+                    "@angular/core",
+                    "1.0.0",
+                    Some(8),
+                    Some(false)
+                ),
+                (
+                    Some("Ubuntu:22.04".into()),
+                    "openssl",
+                    "3.0.2-0ubuntu1",
+                    Some(9),
+                    Some(false)
+                ),
+                (None, "README", "", Some(10), Some(false)),
+                (Some("RubyGems".into()), "odd", "1.0", Some(11), Some(true)),
+            ]
+        );
+        assert_eq!(
+            parsed.warnings,
+            vec![
+                "bom.json:11: `components[3].bom-ref` `j` is not unique",
+                "bom.json:11: `components[3].type` `gizmo` is not a CycloneDX component type",
+                "bom.json: `dependencies[1]` names `ghost`, which no component's `bom-ref` is",
+            ]
+        );
+    }
+
+    #[test]
+    fn not_a_cyclonedx_bom_is_an_error() {
+        let e = read(
+            Format::CycloneDxJson,
+            "x.json",
+            b"{\n\"bomFormat\": \"SPDX\"}",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "x.json:2: `bomFormat` is `SPDX`; a CycloneDX BOM has `CycloneDX`"
+        );
+        let e = read(Format::CycloneDxJson, "x.json", b"{}").unwrap_err();
+        assert!(
+            e.to_string().starts_with("x.json: no `bomFormat` field"),
+            "{e}"
+        );
+    }
+}

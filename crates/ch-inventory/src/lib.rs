@@ -1,0 +1,365 @@
+//! Inventory readers: what software a file says is installed or locked.
+//!
+//! Each reader turns the bytes of one SBOM or lockfile into [`Package`]s: the OSV
+//! ecosystem, the name as the file writes it, the version, a purl, and where in the
+//! file it was found (the line, where the format allows finding it), plus whether it
+//! is a direct dependency where the format records that.
+//!
+//! No IO: callers read files (with their own size limits) and pass the bytes and a
+//! label to [`read`]. A format's cross-file references (`-r other.txt` in a
+//! requirements file) are returned as [`Parsed::includes`] for the caller to follow.
+//!
+//! | Format | Recognised file names | Reader |
+//! |---|---|---|
+//! | CycloneDX 1.2–1.7 JSON | `bom.json`, `*.cdx.json`, or any `.json` whose `bomFormat` is `CycloneDX` | [`Format::CycloneDxJson`] |
+//! | SPDX 2.2/2.3 JSON | `*.spdx.json`, or any `.json` with `spdxVersion` | [`Format::SpdxJson`] |
+//! | Cargo.lock (v1–v4) | `Cargo.lock` | [`Format::CargoLock`] |
+//! | npm lockfile v1–v3 | `package-lock.json`, `npm-shrinkwrap.json` | [`Format::NpmLock`] |
+//! | pip requirements | `requirements*.txt`, `*.requirements.txt`, `requirements/*.txt` (by the caller) | [`Format::Requirements`] |
+//! | Go modules | `go.mod` | [`Format::GoMod`] |
+//! | Bundler lockfile | `Gemfile.lock`, `gems.locked` | [`Format::GemfileLock`] |
+//! | Composer lockfile | `composer.lock` | [`Format::ComposerLock`] |
+//! | Pipenv lockfile | `Pipfile.lock` | [`Format::PipfileLock`] |
+//! | Poetry lockfile | `poetry.lock` | [`Format::PoetryLock`] |
+//! | uv lockfile | `uv.lock` | [`Format::UvLock`] |
+//! | Yarn lockfile, classic (v1) and Berry (v2+) | `yarn.lock` | [`Format::YarnLock`] |
+
+mod cargo;
+mod composer;
+mod cyclonedx;
+mod gemfile;
+mod gomod;
+mod lines;
+mod npm;
+mod pipfile;
+mod poetry;
+mod requirements;
+mod spdx;
+mod uv;
+mod yarn;
+
+use std::fmt;
+
+use ch_types::{Ecosystem, EcosystemKind, Purl};
+
+/// One package a file names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Package {
+    /// The OSV ecosystem; `None` when the file does not say (a CycloneDX component
+    /// without a purl, say): such packages are listed but cannot be matched.
+    pub ecosystem: Option<Ecosystem>,
+    /// The name as the file writes it (`@scope/name`, `group:artifact`, module path).
+    pub name: String,
+    /// The version as the file writes it.
+    pub version: String,
+    /// The package URL: the file's own where it gives one, else built from the
+    /// ecosystem, name and version.
+    pub purl: Option<String>,
+    /// Where it was found.
+    pub source: Source,
+    /// Whether the project depends on it directly (`Some(false)`: only through other
+    /// packages); `None` where the format does not say.
+    pub direct: Option<bool>,
+}
+
+/// A place in an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The file, as the caller labelled it.
+    pub file: String,
+    /// The 1-based line where the package's entry starts, where known.
+    pub line: Option<u32>,
+}
+
+/// What one file held.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    /// Packages, in file order.
+    pub packages: Vec<Package>,
+    /// Problems that did not stop the reading, each naming the file (and line or
+    /// field) and what was wrong.
+    pub warnings: Vec<String>,
+    /// Other files this one includes (`-r other.txt`), as written, with the line.
+    pub includes: Vec<(String, u32)>,
+}
+
+/// A file that could not be read as its format.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct InventoryError {
+    /// The file, as the caller labelled it.
+    pub file: String,
+    /// The 1-based line, where known.
+    pub line: Option<u32>,
+    /// What was wrong or expected.
+    pub message: String,
+}
+
+impl fmt::Display for InventoryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl InventoryError {
+    pub(crate) fn new(file: &str, line: Option<u32>, message: impl Into<String>) -> Self {
+        InventoryError {
+            file: file.to_owned(),
+            line,
+            message: message.into(),
+        }
+    }
+}
+
+macro_rules! formats {
+    ($($variant:ident => $name:literal, $doc:literal;)*) => {
+        /// An input format.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Format {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl Format {
+            /// Every format.
+            pub const ALL: &'static [Format] = &[$(Format::$variant,)*];
+
+            /// The name `--as` takes and output shows.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Format::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+formats! {
+    CycloneDxJson => "cyclonedx", "CycloneDX 1.2–1.7, JSON.";
+    SpdxJson => "spdx", "SPDX 2.2 or 2.3, JSON.";
+    CargoLock => "Cargo.lock", "Cargo.lock, versions 1 to 4.";
+    NpmLock => "package-lock.json", "npm's package-lock.json or npm-shrinkwrap.json, lockfile versions 1 to 3.";
+    Requirements => "requirements.txt", "A pip requirements file.";
+    GoMod => "go.mod", "A Go module file.";
+    GemfileLock => "Gemfile.lock", "Bundler's Gemfile.lock (or gems.locked).";
+    ComposerLock => "composer.lock", "Composer's composer.lock.";
+    PipfileLock => "Pipfile.lock", "Pipenv's Pipfile.lock.";
+    PoetryLock => "poetry.lock", "Poetry's poetry.lock.";
+    UvLock => "uv.lock", "uv's uv.lock.";
+    YarnLock => "yarn.lock", "Yarn's yarn.lock, classic (v1) or Berry (v2 and later).";
+}
+
+impl Format {
+    /// The format `--as` names: a format name, or a file name it is recognised by
+    /// (`--as Cargo.lock`, `--as npm-shrinkwrap.json`, `--as cyclonedx`).
+    pub fn from_name(name: &str) -> Option<Format> {
+        let lower = name.to_ascii_lowercase();
+        match lower.as_str() {
+            "cyclonedx" | "cdx" | "cyclonedx-json" => Some(Format::CycloneDxJson),
+            "spdx" | "spdx-json" => Some(Format::SpdxJson),
+            _ => Format::ALL
+                .iter()
+                .copied()
+                .find(|f| f.name().eq_ignore_ascii_case(name))
+                .or_else(|| Format::detect(name)),
+        }
+    }
+
+    /// The format a file name says, without reading it.
+    pub fn detect(file_name: &str) -> Option<Format> {
+        let lower = file_name.to_ascii_lowercase();
+        Some(match lower.as_str() {
+            "cargo.lock" => Format::CargoLock,
+            "package-lock.json" | "npm-shrinkwrap.json" => Format::NpmLock,
+            "go.mod" => Format::GoMod,
+            "gemfile.lock" | "gems.locked" => Format::GemfileLock,
+            "composer.lock" => Format::ComposerLock,
+            "pipfile.lock" => Format::PipfileLock,
+            "poetry.lock" => Format::PoetryLock,
+            "uv.lock" => Format::UvLock,
+            "yarn.lock" => Format::YarnLock,
+            "bom.json" | "sbom.cdx.json" => Format::CycloneDxJson,
+            n if n.ends_with(".cdx.json") => Format::CycloneDxJson,
+            n if n.ends_with(".spdx.json") => Format::SpdxJson,
+            n if n.ends_with(".txt")
+                && (n.starts_with("requirements") || n.ends_with("requirements.txt")) =>
+            {
+                Format::Requirements
+            }
+            _ => return None,
+        })
+    }
+
+    /// The format of a JSON SBOM whose name says nothing, from its first bytes:
+    /// `"bomFormat"` for CycloneDX, `"spdxVersion"` for SPDX.
+    pub fn sniff(bytes: &[u8]) -> Option<Format> {
+        let head = &bytes[..bytes.len().min(64 * 1024)];
+        let text = String::from_utf8_lossy(head);
+        if !text.trim_start().starts_with('{') {
+            return None;
+        }
+        if text.contains("\"bomFormat\"") {
+            Some(Format::CycloneDxJson)
+        } else if text.contains("\"spdxVersion\"") {
+            Some(Format::SpdxJson)
+        } else {
+            None
+        }
+    }
+}
+
+/// Reads `bytes` as `format`; `file` labels the packages' sources and the errors.
+pub fn read(format: Format, file: &str, bytes: &[u8]) -> Result<Parsed, InventoryError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = lines::Lines::new(&String::from_utf8_lossy(&bytes[..e.valid_up_to()]))
+            .line_of(e.valid_up_to());
+        InventoryError::new(file, Some(line), "not UTF-8 text")
+    })?;
+    // A byte-order mark is not part of any of these formats' syntax.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match format {
+        Format::CycloneDxJson => cyclonedx::read(file, text),
+        Format::SpdxJson => spdx::read(file, text),
+        Format::CargoLock => cargo::read(file, text),
+        Format::NpmLock => npm::read(file, text),
+        Format::Requirements => requirements::read(file, text),
+        Format::GoMod => gomod::read(file, text),
+        Format::GemfileLock => gemfile::read(file, text),
+        Format::ComposerLock => composer::read(file, text),
+        Format::PipfileLock => pipfile::read(file, text),
+        Format::PoetryLock => poetry::read(file, text),
+        Format::UvLock => uv::read(file, text),
+        Format::YarnLock => yarn::read(file, text),
+    }
+}
+
+/// A package of a language ecosystem, with its purl built from the parts.
+pub(crate) fn package(
+    kind: EcosystemKind,
+    name: &str,
+    version: &str,
+    source: Source,
+    direct: Option<bool>,
+) -> Package {
+    let ecosystem = Ecosystem::new(kind, None);
+    let purl = Purl::for_package(&ecosystem, name, version).map(|p| p.to_string());
+    Package {
+        ecosystem: Some(ecosystem),
+        name: name.to_owned(),
+        version: version.to_owned(),
+        purl,
+        source,
+        direct,
+    }
+}
+
+/// Parses JSON, turning serde's error into one naming the line.
+pub(crate) fn parse_json(file: &str, text: &str) -> Result<serde_json::Value, InventoryError> {
+    serde_json::from_str(text).map_err(|e| {
+        InventoryError::new(
+            file,
+            u32::try_from(e.line()).ok().filter(|l| *l > 0),
+            format!("invalid JSON: {}", strip_position(&e.to_string())),
+        )
+    })
+}
+
+/// serde's messages end with " at line L column C"; the error carries the line.
+pub(crate) fn strip_position(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    }
+}
+
+/// A package as the readers' tests compare it: (ecosystem, name, version, line,
+/// direct).
+#[cfg(test)]
+type Row<'a> = (Option<String>, &'a str, &'a str, Option<u32>, Option<bool>);
+
+#[cfg(test)]
+fn rows(parsed: &Parsed) -> Vec<Row<'_>> {
+    parsed
+        .packages
+        .iter()
+        .map(|p| {
+            (
+                p.ecosystem.as_ref().map(ToString::to_string),
+                p.name.as_str(),
+                p.version.as_str(),
+                p.source.line,
+                p.direct,
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn formats_are_recognised_by_file_name_and_by_as_name() {
+        assert_eq!(Format::detect("Cargo.lock"), Some(Format::CargoLock));
+        assert_eq!(Format::detect("npm-shrinkwrap.json"), Some(Format::NpmLock));
+        assert_eq!(
+            Format::detect("requirements-dev.txt"),
+            Some(Format::Requirements)
+        );
+        assert_eq!(
+            Format::detect("prod.requirements.txt"),
+            Some(Format::Requirements)
+        );
+        assert_eq!(Format::detect("app.cdx.json"), Some(Format::CycloneDxJson));
+        assert_eq!(Format::detect("x.spdx.json"), Some(Format::SpdxJson));
+        assert_eq!(Format::detect("Gemfile.lock"), Some(Format::GemfileLock));
+        assert_eq!(Format::detect("gems.locked"), Some(Format::GemfileLock));
+        assert_eq!(Format::detect("composer.lock"), Some(Format::ComposerLock));
+        assert_eq!(Format::detect("Pipfile.lock"), Some(Format::PipfileLock));
+        assert_eq!(Format::detect("poetry.lock"), Some(Format::PoetryLock));
+        assert_eq!(Format::detect("uv.lock"), Some(Format::UvLock));
+        assert_eq!(Format::detect("yarn.lock"), Some(Format::YarnLock));
+        assert_eq!(Format::detect("Gemfile"), None);
+        assert_eq!(Format::detect("notes.txt"), None);
+        assert_eq!(Format::detect("package.json"), None);
+        assert_eq!(Format::from_name("cyclonedx"), Some(Format::CycloneDxJson));
+        assert_eq!(Format::from_name("Cargo.lock"), Some(Format::CargoLock));
+        assert_eq!(
+            Format::from_name("package-lock.json"),
+            Some(Format::NpmLock)
+        );
+        assert_eq!(Format::from_name("frobnicate"), None);
+        for f in Format::ALL {
+            assert_eq!(Format::from_name(f.name()), Some(*f), "{f:?}");
+        }
+    }
+
+    #[test]
+    fn json_sboms_are_sniffed() {
+        assert_eq!(
+            Format::sniff(br#"{"bomFormat": "CycloneDX", "specVersion": "1.5"}"#),
+            Some(Format::CycloneDxJson)
+        );
+        assert_eq!(
+            Format::sniff(br#" {"spdxVersion": "SPDX-2.3"}"#),
+            Some(Format::SpdxJson)
+        );
+        assert_eq!(Format::sniff(br#"{"name": "x"}"#), None);
+        assert_eq!(Format::sniff(b"bomFormat"), None);
+    }
+
+    #[test]
+    fn errors_name_file_and_line() {
+        let e = read(Format::NpmLock, "a/package-lock.json", b"{\n  \"x\": ,\n}").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(
+            e.to_string()
+                .starts_with("a/package-lock.json:2: invalid JSON"),
+            "{e}"
+        );
+        let e = read(Format::CargoLock, "Cargo.lock", b"ok\n\xff").unwrap_err();
+        assert_eq!(e.to_string(), "Cargo.lock:2: not UTF-8 text");
+    }
+}

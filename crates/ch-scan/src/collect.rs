@@ -1,0 +1,191 @@
+//! Reading inventories from paths: files by name (or `--as`), folders walked.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use ch_inventory::{Format, Package};
+
+/// The largest input file read (lockfiles and SBOMs of real projects are a few
+/// megabytes; a gigabyte file is refused, not loaded).
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// How to collect.
+#[derive(Debug, Clone, Default)]
+pub struct CollectOptions {
+    /// Read every named file as this format instead of recognising it by name.
+    pub force: Option<Format>,
+}
+
+/// One file read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    /// The file, as shown in output (the path as given, or under the folder given).
+    pub file: String,
+    /// How it was read.
+    pub format: Format,
+    /// Packages it named.
+    pub n_packages: usize,
+}
+
+/// What the paths held.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// Every package found, in input order.
+    pub packages: Vec<Package>,
+    /// Files read.
+    pub inputs: Vec<InputFile>,
+    /// Problems that did not stop reading.
+    pub warnings: Vec<String>,
+    /// Inputs that could not be read, one line each; the others were still read.
+    pub errors: Vec<String>,
+}
+
+/// Reads every path: a file by its name (or as `options.force`), a folder by
+/// walking it (`.git` skipped, symbolic links not followed) and reading every file
+/// whose name a reader recognises.
+pub fn collect(paths: &[PathBuf], options: &CollectOptions) -> Collected {
+    let mut out = Collected::default();
+    // Files read so far (canonical paths): a file named twice, found by the walk
+    // and included by another, is read once.
+    let mut read = HashSet::new();
+    for path in paths {
+        let meta = match fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                out.errors
+                    .push(format!("{}: {}", path.display(), io_reason(&e)));
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            walk(path, &mut out, &mut read);
+        } else {
+            let format = options
+                .force
+                .or_else(|| file_name(path).and_then(Format::detect));
+            read_file(path, format, true, &mut out, &mut read);
+        }
+    }
+    out
+}
+
+fn file_name(path: &Path) -> Option<&str> {
+    path.file_name().and_then(|n| n.to_str())
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+fn walk(root: &Path, out: &mut Collected, read: &mut HashSet<PathBuf>) {
+    let mut stack = vec![root.to_path_buf()];
+    let mut files = Vec::new();
+    while let Some(dir) = stack.pop() {
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) => {
+                out.errors
+                    .push(format!("{}: {}", dir.display(), io_reason(&e)));
+                continue;
+            }
+        };
+        let mut names: Vec<(PathBuf, fs::FileType)> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_type().ok().map(|t| (e.path(), t)))
+            .collect();
+        names.sort_by(|a, b| a.0.cmp(&b.0));
+        for (path, ty) in names.into_iter().rev() {
+            if ty.is_dir() {
+                if file_name(&path) != Some(".git") {
+                    stack.push(path);
+                }
+            } else if ty.is_file() {
+                if let Some(format) = file_name(&path).and_then(Format::detect) {
+                    files.push((path, format));
+                }
+            }
+        }
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, format) in files {
+        read_file(&path, Some(format), false, out, read);
+    }
+}
+
+/// Reads one file; `named` when the user named it (so an unrecognised one is an
+/// error, not skipped). `read` holds the files read before (which also ends
+/// include cycles).
+fn read_file(
+    path: &Path,
+    format: Option<Format>,
+    named: bool,
+    out: &mut Collected,
+    read: &mut HashSet<PathBuf>,
+) {
+    let label = path.display().to_string();
+    let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if read.contains(&canonical) {
+        return;
+    }
+    let bytes = match read_bounded(path) {
+        Ok(b) => b,
+        Err(reason) => {
+            out.errors.push(format!("{label}: {reason}"));
+            return;
+        }
+    };
+    let Some(format) = format.or_else(|| Format::sniff(&bytes)) else {
+        if named {
+            out.errors.push(format!(
+                "{label}: not a recognised inventory file name; name the format with --as ({})",
+                Format::ALL
+                    .iter()
+                    .map(|f| f.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        return;
+    };
+    match ch_inventory::read(format, &label, &bytes) {
+        Ok(parsed) => {
+            out.inputs.push(InputFile {
+                file: label.clone(),
+                format,
+                n_packages: parsed.packages.len(),
+            });
+            out.packages.extend(parsed.packages);
+            out.warnings.extend(parsed.warnings);
+            read.insert(canonical);
+            for (include, line) in parsed.includes {
+                let target = path.parent().unwrap_or(Path::new(".")).join(&include);
+                if !target.is_file() {
+                    out.errors.push(format!(
+                        "{label}:{line}: included file `{}` does not exist",
+                        target.display()
+                    ));
+                    continue;
+                }
+                read_file(&target, Some(format), true, out, read);
+            }
+        }
+        Err(e) => out.errors.push(e.to_string()),
+    }
+}
+
+fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = fs::metadata(path).map_err(|e| io_reason(&e))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "{} bytes is larger than the {} MiB an inventory file may be; refused",
+            meta.len(),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ));
+    }
+    fs::read(path).map_err(|e| io_reason(&e))
+}

@@ -1,0 +1,258 @@
+//! `clearinghouse scan`: the known vulnerabilities in SBOMs, lockfiles and folders.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use ch_scan::{match_packages, Collected, Finding, Matched};
+use serde::Serialize;
+
+use super::inventory::{collect_inputs, inputs_out, report_errors, InputOut, SourceOut};
+use super::open_existing;
+use crate::cli::{Format, ScanArgs};
+use crate::output::{json, note, print};
+use crate::settings;
+
+/// `scan --format json`, schema `docs/schemas/scan-v1.schema.json`.
+#[derive(Serialize)]
+struct ScanOutput<'a> {
+    schema_version: &'static str,
+    inputs: Vec<InputOut<'a>>,
+    summary: Summary,
+    findings: Vec<FindingOut<'a>>,
+    warnings: Vec<&'a str>,
+    errors: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Summary {
+    packages: usize,
+    checked: usize,
+    unidentified: usize,
+    vulnerable_packages: usize,
+    vulnerabilities: usize,
+    findings: usize,
+}
+
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    id: &'a str,
+    aliases: &'a [String],
+    advisories: &'a [String],
+    summary: Option<&'a str>,
+    severity: Vec<SeverityOut<'a>>,
+    fixed: &'a [String],
+    smallest_fix: Option<&'a str>,
+    published: Option<&'a str>,
+    modified: &'a str,
+    package: PackageOut<'a>,
+    locations: Vec<SourceOut<'a>>,
+    direct: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct PackageOut<'a> {
+    ecosystem: String,
+    name: &'a str,
+    version: &'a str,
+    purl: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SeverityOut<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    score: &'a str,
+}
+
+pub(crate) fn run(db: Option<PathBuf>, quiet: bool, args: ScanArgs) -> Result<ExitCode> {
+    let collected = collect_inputs(&args.input)?;
+    let db = open_existing(&settings::db_path(db)?)?;
+    let matched = match_packages(&db, &collected.packages)?;
+    for w in &matched.warnings {
+        crate::output::warn(w);
+    }
+    let text = match args.format {
+        Format::Json => json(&output(&collected, &matched))?,
+        Format::Table => table(&collected, &matched),
+    };
+    match &args.output {
+        Some(path) => {
+            write_atomically(path, &text)?;
+            note(quiet, &summary_line(&collected, &matched));
+        }
+        None => print(&text)?,
+    }
+    if let Some(code) = report_errors(&collected) {
+        return Ok(code);
+    }
+    Ok(if matched.findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Writes the report next to its destination, then renames it into place, so a
+/// failed run never leaves a half-written report.
+fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write `{}`", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write `{}`", path.display())
+    })
+}
+
+fn n_vulnerabilities(matched: &Matched) -> usize {
+    let mut ids: Vec<&str> = matched
+        .findings
+        .iter()
+        .map(|f| f.vulnerability.id.as_str())
+        .collect();
+    ids.dedup();
+    ids.len()
+}
+
+fn n_vulnerable_packages(matched: &Matched) -> usize {
+    let mut keys: Vec<(String, &str, &str)> = matched
+        .findings
+        .iter()
+        .map(|f| (f.ecosystem.to_string(), f.name.as_str(), f.version.as_str()))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.len()
+}
+
+fn summary_line(collected: &Collected, matched: &Matched) -> String {
+    format!(
+        "{} known vulnerabilities in {} of {} packages checked ({} packages in {} files; {} without an ecosystem not checked)",
+        n_vulnerabilities(matched),
+        n_vulnerable_packages(matched),
+        matched.n_checked,
+        collected.packages.len(),
+        collected.inputs.len(),
+        matched.n_unidentified,
+    )
+}
+
+fn output<'a>(collected: &'a Collected, matched: &'a Matched) -> ScanOutput<'a> {
+    ScanOutput {
+        schema_version: "1",
+        inputs: inputs_out(collected),
+        summary: Summary {
+            packages: collected.packages.len(),
+            checked: matched.n_checked,
+            unidentified: matched.n_unidentified,
+            vulnerable_packages: n_vulnerable_packages(matched),
+            vulnerabilities: n_vulnerabilities(matched),
+            findings: matched.findings.len(),
+        },
+        findings: matched.findings.iter().map(finding_out).collect(),
+        warnings: collected
+            .warnings
+            .iter()
+            .chain(&matched.warnings)
+            .map(String::as_str)
+            .collect(),
+        errors: &collected.errors,
+    }
+}
+
+fn finding_out(f: &Finding) -> FindingOut<'_> {
+    let v = &f.vulnerability;
+    FindingOut {
+        id: &v.id,
+        aliases: &v.aliases,
+        advisories: &v.advisories,
+        summary: v.summary.as_deref(),
+        severity: v
+            .severity
+            .iter()
+            .map(|(kind, score)| SeverityOut { kind, score })
+            .collect(),
+        fixed: &v.fixed,
+        smallest_fix: v.smallest_fix.as_deref(),
+        published: v.published.as_deref(),
+        modified: &v.modified,
+        package: PackageOut {
+            ecosystem: f.ecosystem.to_string(),
+            name: &f.name,
+            version: &f.version,
+            purl: f.purl.as_deref(),
+        },
+        locations: f
+            .locations
+            .iter()
+            .map(|s| SourceOut {
+                file: &s.file,
+                line: s.line,
+            })
+            .collect(),
+        direct: f.direct,
+    }
+}
+
+fn table(collected: &Collected, matched: &Matched) -> String {
+    let mut out = String::new();
+    let mut findings = matched.findings.iter().peekable();
+    while let Some(first) = findings.next() {
+        let v = &first.vulnerability;
+        let _ = write!(out, "{}", v.id);
+        if !v.aliases.is_empty() {
+            let _ = write!(out, " ({})", v.aliases.join(", "));
+        }
+        out.push('\n');
+        if let Some(s) = &v.summary {
+            let _ = writeln!(out, "  {}", s.trim());
+        }
+        let mut group = vec![first];
+        while let Some(next) = findings.next_if(|f| f.vulnerability.id == v.id) {
+            group.push(next);
+        }
+        let rows: Vec<[String; 4]> = group
+            .iter()
+            .map(|f| {
+                let at = f
+                    .locations
+                    .iter()
+                    .map(|s| match s.line {
+                        Some(l) => format!("{}:{l}", s.file),
+                        None => s.file.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let fix = match (
+                    &f.vulnerability.smallest_fix,
+                    f.vulnerability.fixed.is_empty(),
+                ) {
+                    (Some(fix), _) => format!("upgrade to {fix}"),
+                    (None, false) => format!("fixed in {}", f.vulnerability.fixed.join(", ")),
+                    (None, true) => "no fix known".to_owned(),
+                };
+                [
+                    format!("  {} {}", f.ecosystem, f.name),
+                    f.version.clone(),
+                    at,
+                    fix,
+                ]
+            })
+            .collect();
+        let cols = crate::output::columns(&["  PACKAGE", "VERSION", "FOUND IN", "FIX"], &rows);
+        out.push_str(&cols);
+        out.push('\n');
+    }
+    out.push_str(&summary_line(collected, matched));
+    out.push('\n');
+    out
+}

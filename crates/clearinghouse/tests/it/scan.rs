@@ -1,0 +1,404 @@
+//! `inventory` and `scan`: files and folders in, findings out.
+
+use std::path::Path;
+
+use ch_test_support::shared_data;
+
+use crate::{ch, ch_in, fixture_db, temp_db};
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const PACKAGE_LOCK: &str = r#"{
+  "name": "web",
+  "lockfileVersion": 3,
+  "packages": {
+    "": { "name": "web", "dependencies": { "@scope/lib": "^2" } },
+    "node_modules/@scope/lib": { "version": "2.3.4" },
+    "node_modules/other": { "version": "1.0.0" }
+  }
+}
+"#;
+
+/// A project with a vulnerable PyPI pin (twice, in two files), a vulnerable npm
+/// package, and clean ones.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "requirements.txt",
+        "# pins\nDemo_Pkg==1.1\nclean==1.0\n-r dev/requirements-dev.txt\n",
+    );
+    write(
+        dir.path(),
+        "dev/requirements-dev.txt",
+        "demo-pkg==1.1 --hash=sha256:00\n",
+    );
+    write(dir.path(), "web/package-lock.json", PACKAGE_LOCK);
+    write(
+        dir.path(),
+        ".git/package-lock.json",
+        "not json: a .git folder is never read",
+    );
+    write(dir.path(), "notes.txt", "not an inventory");
+    dir
+}
+
+#[test]
+fn scan_reports_one_finding_per_package_and_vulnerability_with_every_location() {
+    let (_d, db) = fixture_db();
+    let dir = project();
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &["scan", ".", "--format", "json"],
+        None,
+    );
+    assert_eq!(run.code, 1, "findings exit 1: {}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    crate::assert_schema("scan-v1.schema.json", &v);
+    let findings = v["findings"].as_array().unwrap();
+    let ids: Vec<(&str, &str, &str)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap(),
+                f["package"]["name"].as_str().unwrap(),
+                f["package"]["version"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // EX-2024-1 and GHSA-demo-0001 are one vulnerability; EX-2024-2 is withdrawn.
+    assert_eq!(
+        ids,
+        [
+            ("EX-2024-1", "demo-pkg", "1.1"),
+            ("EX-2024-3", "@scope/lib", "2.3.4")
+        ]
+    );
+    let demo = &findings[0];
+    assert_eq!(
+        demo["advisories"],
+        serde_json::json!(["EX-2024-1", "GHSA-demo-0001"])
+    );
+    assert_eq!(demo["smallest_fix"], "1.3");
+    assert_eq!(demo["package"]["purl"], "pkg:pypi/demo-pkg@1.1");
+    // Found by the walk and by `-r`, read once; PEP 503 names merged into one
+    // finding (named as first found), both places kept.
+    assert_eq!(
+        demo["locations"],
+        serde_json::json!([
+            {"file": "./dev/requirements-dev.txt", "line": 1},
+            {"file": "./requirements.txt", "line": 2}
+        ])
+    );
+    assert_eq!(demo["direct"], true);
+    let lib = &findings[1];
+    assert_eq!(
+        lib["locations"],
+        serde_json::json!([{"file": "./web/package-lock.json", "line": 6}])
+    );
+    assert_eq!(lib["package"]["purl"], "pkg:npm/%40scope/lib@2.3.4");
+    assert_eq!(
+        v["summary"],
+        serde_json::json!({"packages": 5, "checked": 4, "unidentified": 0,
+            "vulnerable_packages": 2, "vulnerabilities": 2, "findings": 2})
+    );
+    let inputs: Vec<&str> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        inputs,
+        [
+            "./dev/requirements-dev.txt",
+            "./requirements.txt",
+            "./web/package-lock.json"
+        ]
+    );
+    assert_eq!(v["errors"], serde_json::json!([]));
+}
+
+#[test]
+fn scan_table_groups_findings_by_vulnerability() {
+    let (_d, db) = fixture_db();
+    let dir = project();
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &["scan", "requirements.txt", "web"],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout, @r"
+    EX-2024-1 (CVE-2024-1001, GHSA-demo-0001)
+      Template injection in demo-pkg
+      PACKAGE        VERSION  FOUND IN                                        FIX
+      PyPI Demo_Pkg  1.1      requirements.txt:2, dev/requirements-dev.txt:1  upgrade to 1.3
+
+    EX-2024-3
+      Prototype pollution in @scope/lib
+      PACKAGE         VERSION  FOUND IN                 FIX
+      npm @scope/lib  2.3.4    web/package-lock.json:6  no fix known
+
+    2 known vulnerabilities in 2 of 4 packages checked (5 packages in 3 files; 0 without an ecosystem not checked)
+    ");
+}
+
+#[test]
+fn a_clean_inventory_exits_zero_and_output_goes_to_a_file() {
+    let (_d, db) = fixture_db();
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "requirements.txt", "demo-pkg==1.3\n");
+    let report = dir.path().join("out/report.json");
+    std::fs::create_dir_all(report.parent().unwrap()).unwrap();
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &[
+            "scan",
+            "requirements.txt",
+            "--format",
+            "json",
+            "--output",
+            report.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    crate::assert_schema("scan-v1.schema.json", &v);
+    assert_eq!(v["findings"], serde_json::json!([]));
+    assert_eq!(v["summary"]["checked"], 1);
+    let leftovers: Vec<_> = std::fs::read_dir(report.parent().unwrap())
+        .unwrap()
+        .collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file left behind");
+}
+
+#[test]
+fn a_broken_input_is_reported_and_the_others_are_still_scanned() {
+    let (_d, db) = fixture_db();
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "requirements.txt", "demo-pkg==1.1\n");
+    write(
+        dir.path(),
+        "Cargo.lock",
+        "version = 3\n\n[[package]]\nname = \"x\"\n",
+    );
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &[
+            "scan",
+            "Cargo.lock",
+            "requirements.txt",
+            "missing.txt",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 2, "an input failed: {}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    crate::assert_schema("scan-v1.schema.json", &v);
+    assert_eq!(v["findings"][0]["id"], "EX-2024-1");
+    assert_eq!(
+        v["errors"],
+        serde_json::json!([
+            "Cargo.lock:3: not a Cargo.lock: missing field `version`",
+            "missing.txt: no such file or folder"
+        ])
+    );
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "error: Cargo.lock:3: not a Cargo.lock: missing field `version`",
+            "error: missing.txt: no such file or folder"
+        ]
+    );
+}
+
+#[test]
+fn inventory_lists_packages_and_as_forces_a_reader() {
+    let (_d, db) = temp_db();
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "deps.lock", PACKAGE_LOCK);
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &[
+            "inventory",
+            "deps.lock",
+            "--as",
+            "package-lock.json",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(run.ok()).unwrap();
+    crate::assert_schema("inventory-v1.schema.json", &v);
+    assert_eq!(
+        v["packages"][0],
+        serde_json::json!({"ecosystem": "npm", "name": "@scope/lib", "version": "2.3.4",
+            "purl": "pkg:npm/%40scope/lib@2.3.4", "source": {"file": "deps.lock", "line": 6}, "direct": true})
+    );
+    assert_eq!(v["packages"][1]["direct"], false);
+    assert_eq!(
+        v["inputs"],
+        serde_json::json!([{"file": "deps.lock", "format": "package-lock.json", "packages": 2}])
+    );
+    // Without --as the name says nothing: a clear error, exit 2.
+    let run = ch_in(Some(dir.path()), &db, &["inventory", "deps.lock"], None);
+    let error = run.user_error();
+    assert!(
+        error.starts_with(
+            "error: deps.lock: not a recognised inventory file name; name the format with --as"
+        ),
+        "{error}"
+    );
+    // An unknown --as is an argument error with the list of formats.
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &["inventory", "deps.lock", "--as", "frob"],
+        None,
+    );
+    assert_eq!(
+        run.user_error(),
+        "error: --as `frob` is not a format Clearinghouse reads"
+    );
+    assert!(
+        run.stderr
+            .contains("hint: use one of: cyclonedx, spdx, Cargo.lock"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn scan_without_a_database_says_how_to_get_one() {
+    let (_d, db) = temp_db();
+    let dir = project();
+    let run = ch_in(Some(dir.path()), &db, &["scan", "."], None);
+    assert!(
+        run.user_error()
+            .starts_with("error: no advisory database at"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Every reader's ecosystem against the real advisory sets: the scan finds exactly
+/// what `query` finds for each package, and known facts hold.
+#[test]
+fn scans_of_real_ecosystems_agree_with_query() {
+    let Some(data) = shared_data() else { return };
+    let (_d, db) = temp_db();
+    crate::data::import_all(&db, &data);
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "requirements.txt",
+        "jinja2==2.4.1\nDjango==3.2.0\n",
+    );
+    write(
+        dir.path(),
+        "Cargo.lock",
+        "version = 3\n\n[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+    );
+    write(
+        dir.path(),
+        "go.mod",
+        "module m\n\ngo 1.21\n\nrequire golang.org/x/net v0.17.0\n",
+    );
+    write(
+        dir.path(),
+        "package-lock.json",
+        r#"{"lockfileVersion": 3, "packages": {"": {}, "node_modules/ws": {"version": "1.1.0"}}}"#,
+    );
+    write(
+        dir.path(),
+        "bom.json",
+        r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
+  {"type": "library", "name": "rack", "purl": "pkg:gem/rack@2.0.0"},
+  {"type": "library", "name": "http-kernel", "purl": "pkg:composer/symfony/http-kernel@4.4.0"},
+  {"type": "library", "name": "openssl", "purl": "pkg:apk/alpine/openssl@1.1.1a-r0?distro=alpine-3.9"},
+  {"type": "library", "name": "kernel", "purl": "pkg:rpm/almalinux/kernel@4.18.0-80.el8?distro=almalinux-8"}
+]}"#,
+    );
+    let run = ch(
+        &db,
+        &["scan", dir.path().to_str().unwrap(), "--format", "json"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    crate::assert_schema("scan-v1.schema.json", &v);
+    let mut by_package: std::collections::BTreeMap<(String, String, String), Vec<String>> =
+        Default::default();
+    for f in v["findings"].as_array().unwrap() {
+        let p = &f["package"];
+        by_package
+            .entry((
+                p["ecosystem"].as_str().unwrap().into(),
+                p["name"].as_str().unwrap().into(),
+                p["version"].as_str().unwrap().into(),
+            ))
+            .or_default()
+            .push(f["id"].as_str().unwrap().into());
+    }
+    let ecosystems: std::collections::BTreeSet<&str> =
+        by_package.keys().map(|k| k.0.as_str()).collect();
+    assert_eq!(
+        ecosystems.into_iter().collect::<Vec<_>>(),
+        [
+            "AlmaLinux:8",
+            "Alpine:v3.9",
+            "Go",
+            "Packagist",
+            "PyPI",
+            "RubyGems",
+            "crates.io",
+            "npm"
+        ],
+        "every ecosystem has findings: {by_package:#?}"
+    );
+    for ((eco, name, version), mut ids) in by_package {
+        let q = ch(&db, &["query", &eco, &name, &version, "--format", "json"]);
+        let q: serde_json::Value = serde_json::from_str(q.ok()).unwrap();
+        let mut want: Vec<String> = q["vulnerabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap().into())
+            .collect();
+        ids.sort();
+        want.sort();
+        assert_eq!(ids, want, "{eco} {name} {version}");
+    }
+    let has = |id: &str| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == id || f["aliases"].as_array().unwrap().iter().any(|a| a == id))
+    };
+    assert!(
+        has("RUSTSEC-2021-0003"),
+        "smallvec 1.6.0: insert_many overflow"
+    );
+    assert!(has("CVE-2019-10906"), "jinja2 2.4.1: sandbox escape");
+}

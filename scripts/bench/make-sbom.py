@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Writes a CycloneDX 1.6 SBOM of N components for the scan benchmark.
+
+Half the components are packages the shared OSV data names, each at a version one
+of its advisories' events names (so most are affected); the other half are
+packages no advisory names (most components of a real SBOM). Deterministic: the
+same data and N give the same file.
+
+usage: make-sbom.py SHARED_DATA N OUT
+"""
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+PURL_TYPES = {
+    "PyPI": "pypi", "npm": "npm", "crates.io": "cargo", "Go": "golang",
+    "RubyGems": "gem", "Packagist": "composer", "CRAN": "cran",
+}
+EXPORTS = ["osv-pypa", "osv-nodejs-security-wg", "osv-rustsec", "osv-go-vulndb",
+           "osv-rubysec", "osv-friendsofphp", "osv-rconsortium"]
+
+
+def purl(eco, name, version):
+    ty = PURL_TYPES[eco]
+    if eco == "npm" and name.startswith("@"):
+        name = "%40" + name[1:]
+    return f"pkg:{ty}/{name}@{version}"
+
+
+def main():
+    data, n, out = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+    known = []
+    seen = set()
+    for export in EXPORTS:
+        with zipfile.ZipFile(data / export / "all.zip") as z:
+            for info in sorted(z.namelist()):
+                record = json.loads(z.read(info))
+                for affected in record.get("affected", []):
+                    pkg = affected.get("package", {})
+                    eco, name = pkg.get("ecosystem"), pkg.get("name")
+                    if eco not in PURL_TYPES or not name or (eco, name) in seen:
+                        continue
+                    for r in affected.get("ranges", []):
+                        if r.get("type") == "GIT":
+                            continue
+                        for event in r.get("events", []):
+                            v = event.get("introduced") or event.get("last_affected")
+                            if v and v != "0":
+                                seen.add((eco, name))
+                                known.append(purl(eco, name, v))
+                                break
+                        if (eco, name) in seen:
+                            break
+    components = []
+    for i in range(n):
+        p = known[i // 2 % len(known)] if i % 2 == 0 else f"pkg:npm/unlisted-{i}@1.0.{i}"
+        components.append({"type": "library", "bom-ref": f"c{i}", "name": p.split("/")[-1].split("@")[0], "purl": p})
+    bom = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": components}
+    out.write_text(json.dumps(bom, indent=1))
+    print(f"{out}: {n} components ({len(known)} distinct known packages available)")
+
+
+main()
