@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Writes a CycloneDX 1.6 SBOM of N components for the scan benchmark.
 
-Half the components are packages the shared OSV data names, each at a version one
-of its advisories' events names (so most are affected); the other half are
-packages no advisory names (most components of a real SBOM). Deterministic: the
-same data and N give the same file.
+A share of the components (default one half) are packages the shared OSV data
+names, each at a version one of its advisories' events names (so most are
+affected); the rest are packages no advisory names (most components of a real
+SBOM). Deterministic: the same data and arguments give the same file.
 
-usage: make-sbom.py SHARED_DATA N OUT
+usage: make-sbom.py SHARED_DATA N OUT [KNOWN_SHARE]
 """
 import json
 import sys
@@ -30,6 +30,8 @@ def purl(eco, name, version):
 
 def main():
     data, n, out = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+    share = float(sys.argv[4]) if len(sys.argv) > 4 else 0.5
+    every = max(1, round(1 / share)) if share > 0 else n + 1
     known = []
     seen = set()
     for export in EXPORTS:
@@ -54,7 +56,7 @@ def main():
                             break
     components = []
     for i in range(n):
-        p = known[i // 2 % len(known)] if i % 2 == 0 else f"pkg:npm/unlisted-{i}@1.0.{i}"
+        p = known[i // every % len(known)] if i % every == 0 else f"pkg:npm/unlisted-{i}@1.0.{i}"
         components.append({"type": "library", "bom-ref": f"c{i}", "name": p.split("/")[-1].split("@")[0], "purl": p})
     bom = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": components}
     out.write_text(json.dumps(bom, indent=1))

@@ -24,7 +24,9 @@ mod schema;
 pub use error::DbError;
 pub use import::{ImportReport, RecordProblem, SourceReport};
 pub use matcher::{BatchResults, Matcher, MatcherStats, Query};
-pub use query::{EcosystemStats, SourceInfo, Stats, StoredAdvisory, VulnerabilityMatch};
+pub use query::{
+    EcosystemStats, PackageQuery, SourceInfo, Stats, StoredAdvisory, VulnerabilityMatch,
+};
 
 use std::path::{Path, PathBuf};
 

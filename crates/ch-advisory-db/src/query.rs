@@ -100,10 +100,46 @@ pub struct SourceInfo {
     pub n_records: u64,
 }
 
-struct Hit {
+/// The fields of a stored record that findings show (serde skips the rest).
+#[derive(serde::Deserialize)]
+struct RecordHead {
+    aliases: Option<Vec<String>>,
+    summary: Option<String>,
+    modified: String,
+    #[serde(skip)]
+    modified_us: i64,
+    published: Option<String>,
+    severity: Option<Vec<HeadSeverity>>,
+}
+
+#[derive(serde::Deserialize)]
+struct HeadSeverity {
+    #[serde(rename = "type")]
+    kind: String,
+    score: String,
+}
+
+/// One stored affected entry of a package, compiled.
+struct PackageEntry {
     advisory_id: String,
+    release: Option<String>,
     compiled: CompiledAffected,
     severity: Vec<(String, String)>,
+}
+
+/// From this many distinct packages of one ecosystem in a [`AdvisoryDb::query_many`]
+/// call, the ecosystem's package names are read once instead of probed one by one.
+const NAME_SET_THRESHOLD: usize = 256;
+
+/// One package version to check with [`AdvisoryDb::query_many`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageQuery {
+    /// The ecosystem; a release suffix restricts to that release.
+    pub ecosystem: Ecosystem,
+    /// The name, as written (normalised here).
+    pub name: String,
+    /// The version, as written.
+    pub version: String,
 }
 
 impl AdvisoryDb {
@@ -116,11 +152,110 @@ impl AdvisoryDb {
         name: &str,
         version: &str,
     ) -> Result<Vec<VulnerabilityMatch>, DbError> {
+        let name_key = normalize_name(ecosystem.kind(), name);
         let scheme = scheme_for(ecosystem);
         let parsed: Version = scheme.parse(version).map_err(DbError::Version)?;
-        let semver = ch_versions::Scheme::Go.parse(version).ok();
-        let name_key = normalize_name(ecosystem.kind(), name);
-        let release = ecosystem.release_key();
+        let entries = self.package_entries(ecosystem.base(), &name_key)?;
+        let hits = evaluate(&entries, ecosystem, &parsed, version);
+        self.vulnerabilities(hits, &parsed, &mut BTreeMap::new())
+    }
+
+    /// [`AdvisoryDb::query`] for many package versions at once, answers in query
+    /// order: `Err` for a version the ecosystem cannot parse. Each package's entries
+    /// are read and compiled once however many of its versions are asked, and each
+    /// matched record is read once: a scan of a large inventory costs one index
+    /// lookup per distinct package, not one per component.
+    #[allow(clippy::type_complexity)]
+    pub fn query_many(
+        &self,
+        queries: &[PackageQuery],
+    ) -> Result<Vec<Result<Vec<VulnerabilityMatch>, ch_versions::VersionError>>, DbError> {
+        let mut by_package: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+        for (i, q) in queries.iter().enumerate() {
+            let key = (
+                q.ecosystem.base().to_owned(),
+                normalize_name(q.ecosystem.kind(), &q.name),
+            );
+            by_package.entry(key).or_default().push(i);
+        }
+        let mut answers: Vec<Option<Result<Vec<VulnerabilityMatch>, _>>> =
+            (0..queries.len()).map(|_| None).collect();
+        let mut records = BTreeMap::new();
+        // With many packages of one ecosystem, read the names it has advisories for
+        // once (an index-only scan) rather than probing the index per package: most
+        // components of an inventory have none.
+        let mut named: BTreeMap<String, Option<std::collections::HashSet<String>>> =
+            BTreeMap::new();
+        for (base, _) in by_package.keys() {
+            if !named.contains_key(base) {
+                let n = by_package.keys().filter(|(b, _)| b == base).count();
+                let names = if n >= NAME_SET_THRESHOLD {
+                    Some(self.package_names(base)?)
+                } else {
+                    None
+                };
+                named.insert(base.clone(), names);
+            }
+        }
+        for ((base, name_key), indices) in by_package {
+            if let Some(Some(names)) = named.get(&base) {
+                if !names.contains(&name_key) {
+                    // No advisory names the package: no findings, but an
+                    // unparsable version is still reported.
+                    for i in indices {
+                        let q = &queries[i];
+                        answers[i] = Some(
+                            scheme_for(&q.ecosystem)
+                                .parse(&q.version)
+                                .map(|_| Vec::new()),
+                        );
+                    }
+                    continue;
+                }
+            }
+            let mut entries: Option<Vec<PackageEntry>> = None;
+            for i in indices {
+                let q = &queries[i];
+                let parsed = match scheme_for(&q.ecosystem).parse(&q.version) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        answers[i] = Some(Err(e));
+                        continue;
+                    }
+                };
+                if entries.is_none() {
+                    entries = Some(self.package_entries(&base, &name_key)?);
+                }
+                let hits = evaluate(
+                    entries.as_deref().unwrap_or(&[]),
+                    &q.ecosystem,
+                    &parsed,
+                    &q.version,
+                );
+                answers[i] = Some(Ok(self.vulnerabilities(hits, &parsed, &mut records)?));
+            }
+        }
+        Ok(answers
+            .into_iter()
+            .map(|a| a.unwrap_or_else(|| Ok(Vec::new())))
+            .collect())
+    }
+
+    /// The normalised names of every package of an ecosystem that some affected
+    /// entry names.
+    fn package_names(&self, base: &str) -> Result<std::collections::HashSet<String>, DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT name_key FROM affected WHERE base = ?1")
+            .map_err(|e| self.sql_err(e))?;
+        let rows = stmt
+            .query_map([base], |r| r.get::<_, String>(0))
+            .map_err(|e| self.sql_err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql_err(e))
+    }
+
+    /// Every non-withdrawn affected entry naming the package, compiled.
+    fn package_entries(&self, base: &str, name_key: &str) -> Result<Vec<PackageEntry>, DbError> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -130,7 +265,7 @@ impl AdvisoryDb {
             )
             .map_err(|e| self.sql_err(e))?;
         let rows = stmt
-            .query_map(rusqlite::params![ecosystem.base(), name_key], |r| {
+            .query_map(rusqlite::params![base, name_key], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
@@ -139,15 +274,10 @@ impl AdvisoryDb {
                 ))
             })
             .map_err(|e| self.sql_err(e))?;
-        let mut hits: Vec<Hit> = Vec::new();
+        let mut entries = Vec::new();
         for row in rows {
-            let (advisory_id, entry_ecosystem, entry_release, entry) =
+            let (advisory_id, entry_ecosystem, release, entry) =
                 row.map_err(|e| self.sql_err(e))?;
-            if let (Some(want), Some(have)) = (&release, &entry_release) {
-                if want.as_ref() != have.as_str() {
-                    continue;
-                }
-            }
             let Ok(affected) = serde_json::from_slice::<Affected>(&entry) else {
                 continue;
             };
@@ -155,44 +285,58 @@ impl AdvisoryDb {
                 continue;
             };
             let (compiled, _) = CompiledAffected::compile(&entry_eco, &affected);
-            if compiled.affects(&parsed, semver.as_ref()).is_some() {
-                hits.push(Hit {
-                    advisory_id,
-                    compiled,
-                    severity: affected
-                        .severity()
-                        .iter()
-                        .map(|s| (s.kind.clone(), s.score.clone()))
-                        .collect(),
-                });
-            }
+            entries.push(PackageEntry {
+                advisory_id,
+                release,
+                compiled,
+                severity: affected
+                    .severity()
+                    .iter()
+                    .map(|s| (s.kind.clone(), s.score.clone()))
+                    .collect(),
+            });
         }
+        Ok(entries)
+    }
+
+    /// Merges the hits by alias into vulnerabilities; `records` caches the matched
+    /// records across calls.
+    fn vulnerabilities(
+        &self,
+        hits: Vec<&PackageEntry>,
+        parsed: &Version,
+        records: &mut BTreeMap<String, RecordHead>,
+    ) -> Result<Vec<VulnerabilityMatch>, DbError> {
         if hits.is_empty() {
             return Ok(Vec::new());
         }
-        // Load the matched records.
-        let mut records: BTreeMap<String, Advisory> = BTreeMap::new();
         for hit in &hits {
             if !records.contains_key(&hit.advisory_id) {
-                if let Some(stored) = self.advisory_by_id(&hit.advisory_id)? {
-                    records.insert(hit.advisory_id.clone(), stored.advisory);
+                if let Some(head) = self.record_head(&hit.advisory_id)? {
+                    records.insert(hit.advisory_id.clone(), head);
                 }
             }
         }
-        let ids: Vec<&String> = records.keys().collect();
+        let mut ids: Vec<&String> = hits
+            .iter()
+            .filter_map(|h| records.get_key_value(&h.advisory_id).map(|(k, _)| k))
+            .collect();
+        ids.sort();
+        ids.dedup();
         let groups = group_by_alias(ids.iter().map(|id| {
             (
                 id.as_str(),
-                records[*id].aliases().iter().map(String::as_str),
+                records[*id].aliases.iter().flatten().map(String::as_str),
             )
         }));
         let mut out = Vec::with_capacity(groups.len());
         for group in groups {
             let member_ids: Vec<&str> = group.members.iter().map(|&m| ids[m].as_str()).collect();
-            let members: Vec<&Advisory> = member_ids.iter().map(|id| &records[*id]).collect();
-            let group_hits: Vec<&Hit> = hits
+            let members: Vec<&RecordHead> = member_ids.iter().map(|id| &records[*id]).collect();
+            let group_hits: Vec<&PackageEntry> = hits
                 .iter()
                 .filter(|h| member_ids.contains(&h.advisory_id.as_str()))
+                .copied()
                 .collect();
             let mut fixed: Vec<(Option<Version>, String)> = Vec::new();
             for hit in &group_hits {
@@ -206,7 +350,7 @@ impl AdvisoryDb {
             // The smallest fix that leaves every matching entry of every member.
             let smallest_fix = fixed
                 .iter()
-                .filter(|(p, _)| p.as_ref().is_some_and(|p| *p > parsed))
+                .filter(|(p, _)| p.as_ref().is_some_and(|p| p > parsed))
                 .find(|(p, f)| {
                     let sv = ch_versions::Scheme::Go.parse(f).ok();
                     p.as_ref().is_some_and(|p| {
@@ -218,7 +362,7 @@ impl AdvisoryDb {
                 .map(|(_, f)| f.clone());
             let mut severity: Vec<(String, String)> = Vec::new();
             for a in &members {
-                for s in a.severity() {
+                for s in a.severity.iter().flatten() {
                     let pair = (s.kind.clone(), s.score.clone());
                     if !severity.contains(&pair) {
                         severity.push(pair);
@@ -239,7 +383,7 @@ impl AdvisoryDb {
                 .or_else(|| members.iter().find_map(|a| a.summary.clone()));
             let modified = members
                 .iter()
-                .max_by_key(|a| a.modified_micros())
+                .max_by_key(|a| a.modified_us)
                 .map(|a| a.modified.clone())
                 .unwrap_or_default();
             let published = members.iter().filter_map(|a| a.published.clone()).min();
@@ -256,6 +400,31 @@ impl AdvisoryDb {
             });
         }
         Ok(out)
+    }
+
+    /// What findings show of a stored record, without parsing the rest of it.
+    fn record_head(&self, id: &str) -> Result<Option<RecordHead>, DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT record, modified_us FROM advisory WHERE id = ?1")
+            .map_err(|e| self.sql_err(e))?;
+        let row = stmt
+            .query_row([id], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?)))
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })
+            .map_err(|e| self.sql_err(e))?;
+        let Some((raw, modified_us)) = row else {
+            return Ok(None);
+        };
+        let mut head: RecordHead = serde_json::from_slice(&raw).map_err(|e| DbError::Corrupt {
+            path: self.path.clone(),
+            reason: format!("stored record `{id}` no longer parses: {e}"),
+        })?;
+        head.modified_us = modified_us;
+        Ok(Some(head))
     }
 
     fn advisory_by_id(&self, id: &str) -> Result<Option<StoredAdvisory>, DbError> {
@@ -397,4 +566,29 @@ impl AdvisoryDb {
             ecosystems,
         })
     }
+}
+
+/// The entries that affect the version (restricted to the ecosystem's release when
+/// it names one).
+fn evaluate<'a>(
+    entries: &'a [PackageEntry],
+    ecosystem: &Ecosystem,
+    parsed: &Version,
+    version: &str,
+) -> Vec<&'a PackageEntry> {
+    let release = ecosystem.release_key();
+    let mut semver: Option<Option<Version>> = None;
+    let mut hits = Vec::new();
+    for e in entries {
+        if let (Some(want), Some(have)) = (&release, &e.release) {
+            if want.as_ref() != have.as_str() {
+                continue;
+            }
+        }
+        let sv = semver.get_or_insert_with(|| ch_versions::Scheme::Go.parse(version).ok());
+        if e.compiled.affects(parsed, sv.as_ref()).is_some() {
+            hits.push(e);
+        }
+    }
+    hits
 }

@@ -13,7 +13,7 @@ mod collect;
 
 use std::collections::BTreeMap;
 
-use ch_advisory_db::{AdvisoryDb, DbError, VulnerabilityMatch};
+use ch_advisory_db::{AdvisoryDb, DbError, PackageQuery, VulnerabilityMatch};
 use ch_inventory::{Package, Source};
 use ch_types::{normalize_name, Ecosystem};
 
@@ -94,10 +94,19 @@ pub fn match_packages(db: &AdvisoryDb, packages: &[Package]) -> Result<Matched, 
         };
     }
     matched.n_checked = distinct.len();
-    for ((_, _, version), occ) in distinct {
-        let found = match db.query(occ.ecosystem, &occ.first.name, &version) {
+    let queries: Vec<PackageQuery> = distinct
+        .iter()
+        .map(|((_, _, version), occ)| PackageQuery {
+            ecosystem: occ.ecosystem.clone(),
+            name: occ.first.name.clone(),
+            version: version.clone(),
+        })
+        .collect();
+    let answers = db.query_many(&queries)?;
+    for (((_, _, version), occ), answer) in distinct.into_iter().zip(answers) {
+        let found = match answer {
             Ok(found) => found,
-            Err(DbError::Version(e)) => {
+            Err(e) => {
                 let at = &occ.locations[0];
                 let place = match at.line {
                     Some(l) => format!("{}:{l}", at.file),
@@ -105,11 +114,13 @@ pub fn match_packages(db: &AdvisoryDb, packages: &[Package]) -> Result<Matched, 
                 };
                 matched.warnings.push(format!(
                     "{place}: {} {} version `{version}` is not a valid {} version ({}); not checked",
-                    occ.ecosystem, occ.first.name, occ.ecosystem.base(), e.reason
+                    occ.ecosystem,
+                    occ.first.name,
+                    occ.ecosystem.base(),
+                    e.reason
                 ));
                 continue;
             }
-            Err(e) => return Err(e.into()),
         };
         for vulnerability in found {
             matched.findings.push(Finding {
