@@ -127,7 +127,7 @@ fn read_file(
     out: &mut Collected,
     read: &mut HashSet<PathBuf>,
 ) {
-    let label = path.display().to_string();
+    let label = label(path);
     let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     if read.contains(&canonical) {
         return;
@@ -175,6 +175,16 @@ fn read_file(
             }
         }
         Err(e) => out.errors.push(e.to_string()),
+    }
+}
+
+/// How a file is named in output: as given, without a leading `./` (a walk of `.`
+/// gives `./Cargo.lock`; people and code-scanning services write `Cargo.lock`).
+fn label(path: &Path) -> String {
+    let text = path.display().to_string();
+    match text.strip_prefix("./") {
+        Some(rest) if !rest.is_empty() => rest.to_owned(),
+        _ => text,
     }
 }
 

@@ -69,13 +69,27 @@ pub(crate) struct InventoryArgs {
     pub(crate) format: Format,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScanFormat {
+    /// For people: findings grouped by vulnerability.
+    Table,
+    /// For programs (schema in docs/schemas/scan-v1.schema.json).
+    Json,
+    /// SARIF 2.1.0, for code-scanning services (rules per advisory, results at the lockfile line).
+    Sarif,
+    /// CycloneDX 1.6 with a vulnerabilities section (a VDR).
+    Cyclonedx,
+    /// Markdown, for pull-request comments.
+    Markdown,
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct ScanArgs {
     #[command(flatten)]
     pub(crate) input: InputArgs,
-    /// Output format (JSON schema: docs/schemas/scan-v1.schema.json).
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub(crate) format: Format,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
+    pub(crate) format: ScanFormat,
     /// Write the report to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,

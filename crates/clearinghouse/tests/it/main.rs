@@ -145,3 +145,39 @@ pub fn assert_schema(name: &str, value: &serde_json::Value) {
         .collect();
     assert!(errors.is_empty(), "{name}: {errors:#?}\n{value:#}");
 }
+
+/// Asserts that `value` validates against the schema file at `path`; references to
+/// other schemas resolve to the files of the same folder with the same name (the
+/// CycloneDX schema refers to `spdx.schema.json` and `jsf-0.82.schema.json`).
+#[track_caller]
+pub fn assert_schema_file(path: &Path, value: &serde_json::Value) {
+    struct Siblings(PathBuf);
+    impl jsonschema::Retrieve for Siblings {
+        fn retrieve(
+            &self,
+            uri: &jsonschema::Uri<String>,
+        ) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+            let name = uri
+                .path()
+                .as_str()
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            Ok(serde_json::from_str(&std::fs::read_to_string(
+                self.0.join(name),
+            )?)?)
+        }
+    }
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::options()
+        .with_retriever(Siblings(path.parent().unwrap().to_path_buf()))
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+}

@@ -91,15 +91,15 @@ fn scan_reports_one_finding_per_package_and_vulnerability_with_every_location() 
     assert_eq!(
         demo["locations"],
         serde_json::json!([
-            {"file": "./dev/requirements-dev.txt", "line": 1},
-            {"file": "./requirements.txt", "line": 2}
+            {"file": "dev/requirements-dev.txt", "line": 1},
+            {"file": "requirements.txt", "line": 2}
         ])
     );
     assert_eq!(demo["direct"], true);
     let lib = &findings[1];
     assert_eq!(
         lib["locations"],
-        serde_json::json!([{"file": "./web/package-lock.json", "line": 6}])
+        serde_json::json!([{"file": "web/package-lock.json", "line": 6}])
     );
     assert_eq!(lib["package"]["purl"], "pkg:npm/%40scope/lib@2.3.4");
     assert_eq!(
@@ -116,9 +116,9 @@ fn scan_reports_one_finding_per_package_and_vulnerability_with_every_location() 
     assert_eq!(
         inputs,
         [
-            "./dev/requirements-dev.txt",
-            "./requirements.txt",
-            "./web/package-lock.json"
+            "dev/requirements-dev.txt",
+            "requirements.txt",
+            "web/package-lock.json"
         ]
     );
     assert_eq!(v["errors"], serde_json::json!([]));
@@ -401,4 +401,181 @@ fn scans_of_real_ecosystems_agree_with_query() {
         "smallvec 1.6.0: insert_many overflow"
     );
     assert!(has("CVE-2019-10906"), "jinja2 2.4.1: sandbox escape");
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_with_rules_locations_and_stable_fingerprints() {
+    let (_d, db) = fixture_db();
+    let dir = project();
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &["scan", ".", "--format", "sarif"],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    if let Some(data) = shared_data() {
+        crate::assert_schema_file(
+            &data.join("examples/sarif/sarif-spec/sarif-2.1/schema/sarif-schema-2.1.0.json"),
+            &v,
+        );
+    }
+    assert_eq!(v["version"], "2.1.0");
+    let run0 = &v["runs"][0];
+    let rules: Vec<&str> = run0["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["EX-2024-1", "EX-2024-3"]);
+    // One result per location: the PyPI finding is in two files.
+    let results = run0["results"].as_array().unwrap();
+    let places: Vec<(&str, &str, u64)> = results
+        .iter()
+        .map(|r| {
+            let loc = &r["locations"][0]["physicalLocation"];
+            (
+                r["ruleId"].as_str().unwrap(),
+                loc["artifactLocation"]["uri"].as_str().unwrap(),
+                loc["region"]["startLine"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [
+            ("EX-2024-1", "dev/requirements-dev.txt", 1),
+            ("EX-2024-1", "requirements.txt", 2),
+            ("EX-2024-3", "web/package-lock.json", 6)
+        ]
+    );
+    assert_eq!(results[2]["ruleIndex"], 1);
+    assert_eq!(
+        results[0]["message"]["text"],
+        "PyPI demo-pkg 1.1 is affected by EX-2024-1: upgrade to 1.3."
+    );
+    let prints: Vec<&str> = results
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]["clearinghouse/v1"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(prints.len(), 3);
+    assert!(
+        prints[0] != prints[1] && prints[1] != prints[2],
+        "{prints:?}"
+    );
+    // The same findings give the same fingerprints, even when lines move.
+    let reqs = dir.path().join("requirements.txt");
+    let text = std::fs::read_to_string(&reqs).unwrap();
+    std::fs::write(&reqs, format!("# a new first line\n{text}")).unwrap();
+    let again = ch_in(
+        Some(dir.path()),
+        &db,
+        &["scan", ".", "--format", "sarif"],
+        None,
+    );
+    let again: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+    let results = again["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(
+        results[1]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        3
+    );
+    let prints_again: Vec<&str> = results
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]["clearinghouse/v1"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(prints, prints_again);
+}
+
+#[test]
+fn cyclonedx_output_is_a_valid_vulnerability_report() {
+    let (_d, db) = fixture_db();
+    let dir = project();
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &["scan", ".", "--format", "cyclonedx"],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    if let Some(data) = shared_data() {
+        crate::assert_schema_file(
+            &data.join("examples/cyclonedx/schema/bom-1.6.schema.json"),
+            &v,
+        );
+    }
+    assert_eq!(v["specVersion"], "1.6");
+    let components: Vec<&str> = v["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["bom-ref"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        components,
+        ["pkg:npm/%40scope/lib@2.3.4", "pkg:pypi/demo-pkg@1.1"]
+    );
+    let demo = &v["vulnerabilities"][0];
+    assert_eq!(demo["id"], "EX-2024-1");
+    assert_eq!(demo["affects"][0]["ref"], "pkg:pypi/demo-pkg@1.1");
+    assert_eq!(
+        demo["affects"][0]["versions"][0],
+        serde_json::json!({"version": "1.1", "status": "affected"})
+    );
+    assert_eq!(demo["references"][0]["id"], "CVE-2024-1001");
+    assert_eq!(demo["ratings"][0]["method"], "CVSSv31");
+    assert_eq!(demo["recommendation"], "demo-pkg: upgrade to 1.3");
+    // The serial number identifies the findings: the same report, the same number.
+    let again = ch_in(
+        Some(dir.path()),
+        &db,
+        &["scan", ".", "--format", "cyclonedx"],
+        None,
+    );
+    let again: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+    assert_eq!(again["serialNumber"], v["serialNumber"]);
+    assert!(v["serialNumber"].as_str().unwrap().starts_with("urn:uuid:"));
+}
+
+#[test]
+fn markdown_output_is_a_table_for_pull_requests() {
+    let (_d, db) = fixture_db();
+    let dir = project();
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &["scan", ".", "--format", "markdown"],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout, @r"
+    ### Clearinghouse: 2 known vulnerabilities in 2 of 4 packages checked
+
+    | Vulnerability | Package | Version | Found in | Fix |
+    |---|---|---|---|---|
+    | [EX-2024-1](https://osv.dev/vulnerability/EX-2024-1) (CVE-2024-1001, GHSA-demo-0001) | PyPI demo-pkg | 1.1 | `dev/requirements-dev.txt:1`, `requirements.txt:2` | upgrade to 1.3 |
+    | [EX-2024-3](https://osv.dev/vulnerability/EX-2024-3) | npm @scope/lib | 2.3.4 | `web/package-lock.json:6` | no fix known |
+    ");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "requirements.txt", "demo-pkg==1.3\n");
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &["scan", ".", "--format", "markdown"],
+        None,
+    );
+    assert_eq!(
+        run.stdout,
+        "### Clearinghouse: no known vulnerabilities in the 1 package checked\n"
+    );
 }

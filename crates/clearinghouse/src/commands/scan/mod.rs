@@ -1,5 +1,9 @@
 //! `clearinghouse scan`: the known vulnerabilities in SBOMs, lockfiles and folders.
 
+mod cyclonedx;
+mod markdown;
+mod sarif;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,7 +14,7 @@ use serde::Serialize;
 
 use super::inventory::{collect_inputs, inputs_out, report_errors, InputOut, SourceOut};
 use super::open_existing;
-use crate::cli::{Format, ScanArgs};
+use crate::cli::{ScanArgs, ScanFormat};
 use crate::output::{json, note, print};
 use crate::settings;
 
@@ -74,8 +78,11 @@ pub(crate) fn run(db: Option<PathBuf>, quiet: bool, args: ScanArgs) -> Result<Ex
         crate::output::warn(w);
     }
     let text = match args.format {
-        Format::Json => json(&output(&collected, &matched))?,
-        Format::Table => table(&collected, &matched),
+        ScanFormat::Json => json(&output(&collected, &matched))?,
+        ScanFormat::Table => table(&collected, &matched),
+        ScanFormat::Sarif => json(&sarif::log(&matched))?,
+        ScanFormat::Cyclonedx => json(&cyclonedx::bom(&matched, &now_rfc3339()))?,
+        ScanFormat::Markdown => markdown::render(&matched),
     };
     match &args.output {
         Some(path) => {
@@ -111,6 +118,40 @@ fn write_atomically(path: &Path, text: &str) -> Result<()> {
         let _ = std::fs::remove_file(&tmp);
         format!("cannot write `{}`", path.display())
     })
+}
+
+/// The current time, RFC 3339, to the second.
+fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    now.replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Where osv.dev shows an advisory (or a CVE, GHSA… alias of one).
+fn advisory_url(id: &str) -> String {
+    format!("https://osv.dev/vulnerability/{id}")
+}
+
+/// `file:line`, or the file where the line is not known.
+fn location_text(s: &ch_inventory::Source) -> String {
+    match s.line {
+        Some(l) => format!("{}:{l}", s.file),
+        None => s.file.clone(),
+    }
+}
+
+/// What to do about a finding, in a few words.
+fn fix_text(f: &Finding) -> String {
+    match (
+        &f.vulnerability.smallest_fix,
+        f.vulnerability.fixed.is_empty(),
+    ) {
+        (Some(fix), _) => format!("upgrade to {fix}"),
+        (None, false) => format!("fixed in {}", f.vulnerability.fixed.join(", ")),
+        (None, true) => "no fix known".to_owned(),
+    }
 }
 
 fn n_vulnerabilities(matched: &Matched) -> usize {
@@ -226,20 +267,10 @@ fn table(collected: &Collected, matched: &Matched) -> String {
                 let at = f
                     .locations
                     .iter()
-                    .map(|s| match s.line {
-                        Some(l) => format!("{}:{l}", s.file),
-                        None => s.file.clone(),
-                    })
+                    .map(location_text)
                     .collect::<Vec<_>>()
                     .join(", ");
-                let fix = match (
-                    &f.vulnerability.smallest_fix,
-                    f.vulnerability.fixed.is_empty(),
-                ) {
-                    (Some(fix), _) => format!("upgrade to {fix}"),
-                    (None, false) => format!("fixed in {}", f.vulnerability.fixed.join(", ")),
-                    (None, true) => "no fix known".to_owned(),
-                };
+                let fix = fix_text(f);
                 [
                     format!("  {} {}", f.ecosystem, f.name),
                     f.version.clone(),
