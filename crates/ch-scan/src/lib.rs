@@ -10,6 +10,7 @@
 //! Output formats belong to the binary.
 
 mod collect;
+mod suppress;
 
 use std::collections::BTreeMap;
 
@@ -18,6 +19,7 @@ use ch_inventory::{Package, Source};
 use ch_types::{normalize_name, Ecosystem};
 
 pub use collect::{collect, CollectOptions, Collected, InputFile, MAX_FILE_BYTES};
+pub use suppress::{Suppression, SuppressionError, SuppressionKind, Suppressions};
 
 /// One vulnerability affecting one package version.
 #[derive(Debug, Clone)]
@@ -36,6 +38,9 @@ pub struct Finding {
     pub direct: Option<bool>,
     /// The vulnerability: id, aliases, fixed versions, severity, …
     pub vulnerability: VulnerabilityMatch,
+    /// Set when an ignore or a VEX statement covers the finding: it is still
+    /// reported, marked, and does not fail the scan.
+    pub suppression: Option<Suppression>,
 }
 
 /// What matching found.
@@ -131,6 +136,7 @@ pub fn match_packages(db: &AdvisoryDb, packages: &[Package]) -> Result<Matched, 
                 locations: occ.locations.clone(),
                 direct: occ.direct,
                 vulnerability,
+                suppression: None,
             });
         }
     }

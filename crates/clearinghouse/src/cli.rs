@@ -93,6 +93,14 @@ pub(crate) struct ScanArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+    /// Ignores (`[[ignore]]` with `id`, `reason`, optional `expires`, `ecosystem`,
+    /// `package`) [default: ./clearinghouse.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// VEX documents (OpenVEX or CycloneDX) whose `not_affected` and `fixed`
+    /// statements suppress findings; repeat for several.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) vex: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

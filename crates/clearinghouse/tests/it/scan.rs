@@ -105,7 +105,7 @@ fn scan_reports_one_finding_per_package_and_vulnerability_with_every_location() 
     assert_eq!(
         v["summary"],
         serde_json::json!({"packages": 5, "checked": 4, "unidentified": 0,
-            "vulnerable_packages": 2, "vulnerabilities": 2, "findings": 2})
+            "vulnerable_packages": 2, "vulnerabilities": 2, "findings": 2, "suppressed": 0})
     );
     let inputs: Vec<&str> = v["inputs"]
         .as_array()
@@ -577,5 +577,203 @@ fn markdown_output_is_a_table_for_pull_requests() {
     assert_eq!(
         run.stdout,
         "### Clearinghouse: no known vulnerabilities in the 1 package checked\n"
+    );
+}
+
+fn finding<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == id)
+        .unwrap_or_else(|| panic!("no finding {id}: {v:#}"))
+}
+
+#[test]
+fn ignores_suppress_with_a_reason_until_they_expire() {
+    let (_d, db) = fixture_db();
+    let dir = project();
+    // By an alias, restricted to the package; the default file is ./clearinghouse.toml.
+    write(
+        dir.path(),
+        "clearinghouse.toml",
+        "# triage\n[[ignore]]\nid = \"CVE-2024-1001\"\nreason = \"template rendering is off\"\nexpires = 2999-12-31\necosystem = \"PyPI\"\npackage = \"Demo_PKG\"\n\n[[ignore]]\nid = \"EX-2024-3\"\nreason = \"old\"\nexpires = 2020-01-01\n",
+    );
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &["scan", ".", "--format", "json"],
+        None,
+    );
+    assert_eq!(run.code, 1, "EX-2024-3's ignore expired: {}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    crate::assert_schema("scan-v1.schema.json", &v);
+    assert_eq!(
+        finding(&v, "EX-2024-1")["suppression"],
+        serde_json::json!({"kind": "config", "source": "clearinghouse.toml:2", "status": "ignored",
+            "reason": "template rendering is off", "expires": "2999-12-31"})
+    );
+    assert_eq!(
+        finding(&v, "EX-2024-3")["suppression"],
+        serde_json::Value::Null
+    );
+    assert_eq!(v["summary"]["suppressed"], 1);
+    assert_eq!(v["summary"]["vulnerabilities"], 1);
+    assert!(
+        run.stderr.contains("warning: clearinghouse.toml:9: the ignore of `EX-2024-3` expired on 2020-01-01; it no longer applies"),
+        "{}",
+        run.stderr
+    );
+    // Once nothing is open the scan passes, and the table still shows what was suppressed.
+    write(
+        dir.path(),
+        "triage.toml",
+        "[[ignore]]\nid = \"EX-2024-1\"\nreason = \"off\"\n[[ignore]]\nid = \"EX-2024-3\"\nreason = \"not reachable\"\n",
+    );
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &["scan", ".", "--config", "triage.toml"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout, @r"
+    Suppressed (not counted):
+      EX-2024-1 PyPI demo-pkg 1.1: ignored by triage.toml:1 (off)
+      EX-2024-3 npm @scope/lib 2.3.4: ignored by triage.toml:4 (not reachable)
+
+    0 known vulnerabilities in 0 of 4 packages checked (5 packages in 3 files; 0 without an ecosystem not checked; 2 suppressed)
+    ");
+}
+
+#[test]
+fn a_bad_ignore_file_is_an_error_naming_the_line() {
+    let (_d, db) = fixture_db();
+    let dir = project();
+    write(
+        dir.path(),
+        "c.toml",
+        "[[ignore]]\nid = \"EX-2024-1\"\nreason = \" \"\n",
+    );
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &["scan", ".", "--config", "c.toml"],
+        None,
+    );
+    assert_eq!(
+        run.user_error(),
+        "error: c.toml:1: an ignore of `EX-2024-1` needs a `reason`"
+    );
+    write(
+        dir.path(),
+        "c.toml",
+        "[[ignore]]\nid = \"EX-2024-1\"\nreason = \"x\"\nuntil = 2020-01-01\n",
+    );
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &["scan", ".", "--config", "c.toml"],
+        None,
+    );
+    let e = run.user_error();
+    assert!(
+        e.starts_with("error: c.toml:4: unknown field `until`"),
+        "{e}"
+    );
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &["scan", ".", "--config", "missing.toml"],
+        None,
+    );
+    assert!(
+        run.user_error()
+            .starts_with("error: cannot read `missing.toml`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn vex_not_affected_and_fixed_statements_suppress_others_do_not() {
+    let (_d, db) = fixture_db();
+    let dir = project();
+    write(
+        dir.path(),
+        "openvex.json",
+        r#"{"@context": "https://openvex.dev/ns/v0.2.0", "@id": "https://example.invalid/vex/1",
+  "author": "PSIRT", "timestamp": "2026-11-01T00:00:00Z", "version": 1,
+  "statements": [
+    {"vulnerability": {"name": "EX-2024-3"}, "products": [{"@id": "pkg:npm/%40scope/lib@2.3.4"}],
+     "status": "not_affected", "justification": "vulnerable_code_not_in_execute_path"},
+    {"vulnerability": {"name": "CVE-2024-1001"}, "products": [{"@id": "pkg:pypi/demo-pkg@1.1"}],
+     "status": "under_investigation"}
+  ]}"#,
+    );
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &["scan", ".", "--vex", "openvex.json", "--format", "json"],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    crate::assert_schema("scan-v1.schema.json", &v);
+    assert_eq!(
+        finding(&v, "EX-2024-3")["suppression"],
+        serde_json::json!({"kind": "vex", "source": "openvex.json: statements[0]", "status": "not_affected",
+            "reason": "vulnerable_code_not_in_execute_path", "expires": null})
+    );
+    assert_eq!(
+        finding(&v, "EX-2024-1")["suppression"],
+        serde_json::Value::Null
+    );
+    // CycloneDX VEX: `resolved` for the PyPI package, by a component's bom-ref.
+    write(
+        dir.path(),
+        "vex.cdx.json",
+        r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+  "components": [{"type": "library", "name": "demo-pkg", "bom-ref": "demo", "purl": "pkg:pypi/demo-pkg@1.1"}],
+  "vulnerabilities": [{"id": "GHSA-demo-0001", "analysis": {"state": "resolved", "detail": "patched in our fork"},
+    "affects": [{"ref": "demo"}]}]}"#,
+    );
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &[
+            "scan",
+            "requirements.txt",
+            "web",
+            "--vex",
+            "openvex.json",
+            "--vex",
+            "vex.cdx.json",
+            "--format",
+            "sarif",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "everything triaged: {}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert_eq!(
+        results[0]["suppressions"][0],
+        serde_json::json!({"kind": "external", "status": "accepted",
+            "justification": "fixed by vex.cdx.json: vulnerabilities[0]: patched in our fork"})
+    );
+    // Not a VEX document: an error, not a silent no-op.
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &["scan", ".", "--vex", "requirements.txt"],
+        None,
+    );
+    assert!(
+        run.user_error()
+            .starts_with("error: requirements.txt:1: invalid JSON"),
+        "{}",
+        run.stderr
     );
 }

@@ -88,6 +88,19 @@ fn vulnerability(id: &str, findings: &[&Finding], refs: &[String]) -> Value {
     if let Some(s) = &v.summary {
         out["description"] = json!(s.trim());
     }
+    // A suppression of every affected package is the analysis of the whole entry.
+    if let Some(s) = findings[0]
+        .suppression
+        .as_ref()
+        .filter(|_| findings.iter().all(|f| f.suppression.is_some()))
+    {
+        let detail = format!("{} by {}: {}", s.status, s.source, s.reason);
+        out["analysis"] = match s.status.as_str() {
+            "not_affected" => json!({"state": "not_affected", "detail": detail}),
+            "fixed" => json!({"state": "resolved", "detail": detail}),
+            _ => json!({"detail": detail}),
+        };
+    }
     if let Some(p) = &v.published {
         out["published"] = json!(p);
     }

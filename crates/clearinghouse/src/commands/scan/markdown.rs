@@ -5,11 +5,19 @@ use std::fmt::Write as _;
 
 use ch_scan::Matched;
 
-use super::{advisory_url, fix_text, location_text, n_vulnerabilities, n_vulnerable_packages};
+use super::{
+    advisory_url, fix_text, location_text, n_vulnerabilities, n_vulnerable_packages, open_findings,
+};
 
 pub(super) fn render(matched: &Matched) -> String {
     let mut out = String::new();
     let n = n_vulnerabilities(matched);
+    let suppressed = matched.findings.len() - open_findings(matched).count();
+    let suppressed_note = match suppressed {
+        0 => String::new(),
+        1 => "\n1 finding suppressed by an ignore or a VEX statement.\n".to_owned(),
+        n => format!("\n{n} findings suppressed by ignores or VEX statements.\n"),
+    };
     if n == 0 {
         let _ = writeln!(
             out,
@@ -17,6 +25,7 @@ pub(super) fn render(matched: &Matched) -> String {
             matched.n_checked,
             if matched.n_checked == 1 { "" } else { "s" }
         );
+        out.push_str(&suppressed_note);
         return out;
     }
     let _ = writeln!(
@@ -31,7 +40,7 @@ pub(super) fn render(matched: &Matched) -> String {
         matched.n_checked
     );
     out.push_str("| Vulnerability | Package | Version | Found in | Fix |\n|---|---|---|---|---|\n");
-    for f in &matched.findings {
+    for f in open_findings(matched) {
         let v = &f.vulnerability;
         let mut id = format!("[{}]({})", cell(&v.id), advisory_url(&v.id));
         if !v.aliases.is_empty() {
@@ -57,6 +66,7 @@ pub(super) fn render(matched: &Matched) -> String {
             cell(&fix_text(f))
         );
     }
+    out.push_str(&suppressed_note);
     out
 }
 

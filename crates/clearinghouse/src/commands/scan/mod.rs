@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use ch_scan::{match_packages, Collected, Finding, Matched};
+use ch_scan::{match_packages, Collected, Finding, Matched, Suppression, Suppressions};
 use serde::Serialize;
 
 use super::inventory::{collect_inputs, inputs_out, report_errors, InputOut, SourceOut};
@@ -37,6 +37,7 @@ struct Summary {
     vulnerable_packages: usize,
     vulnerabilities: usize,
     findings: usize,
+    suppressed: usize,
 }
 
 #[derive(Serialize)]
@@ -53,6 +54,26 @@ struct FindingOut<'a> {
     package: PackageOut<'a>,
     locations: Vec<SourceOut<'a>>,
     direct: Option<bool>,
+    suppression: Option<SuppressionOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct SuppressionOut<'a> {
+    kind: &'static str,
+    source: &'a str,
+    status: &'a str,
+    reason: &'a str,
+    expires: Option<&'a str>,
+}
+
+fn suppression_out(s: &Suppression) -> SuppressionOut<'_> {
+    SuppressionOut {
+        kind: s.kind.as_str(),
+        source: &s.source,
+        status: &s.status,
+        reason: &s.reason,
+        expires: s.expires.as_deref(),
+    }
 }
 
 #[derive(Serialize)]
@@ -73,7 +94,11 @@ struct SeverityOut<'a> {
 pub(crate) fn run(db: Option<PathBuf>, quiet: bool, args: ScanArgs) -> Result<ExitCode> {
     let collected = collect_inputs(&args.input)?;
     let db = open_existing(&settings::db_path(db)?)?;
-    let matched = match_packages(&db, &collected.packages)?;
+    let mut matched = match_packages(&db, &collected.packages)?;
+    let mut suppressions = load_suppressions(&args)?;
+    let today = time::OffsetDateTime::now_utc().date();
+    let expired = suppressions.apply(&mut matched, today);
+    matched.warnings.extend(expired);
     for w in &matched.warnings {
         crate::output::warn(w);
     }
@@ -94,11 +119,35 @@ pub(crate) fn run(db: Option<PathBuf>, quiet: bool, args: ScanArgs) -> Result<Ex
     if let Some(code) = report_errors(&collected) {
         return Ok(code);
     }
-    Ok(if matched.findings.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(
+        if matched.findings.iter().all(|f| f.suppression.is_some()) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        },
+    )
+}
+
+/// The ignores of `--config` (else `./clearinghouse.toml` when it exists) and the
+/// `--vex` documents. A file that cannot be read or understood is an error: a
+/// scan must not report as open what the user has triaged, nor the reverse.
+fn load_suppressions(args: &ScanArgs) -> Result<Suppressions> {
+    let mut s = Suppressions::default();
+    let config = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => Some(PathBuf::from("clearinghouse.toml")).filter(|p| p.is_file()),
+    };
+    if let Some(path) = config {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        s.add_config(&path, &text)?;
+    }
+    for path in &args.vex {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        s.add_vex(path, &text)?;
+    }
+    Ok(s)
 }
 
 /// Writes the report next to its destination, then renames it into place, so a
@@ -154,20 +203,23 @@ fn fix_text(f: &Finding) -> String {
     }
 }
 
+/// Findings no ignore or VEX statement covers.
+fn open_findings(matched: &Matched) -> impl Iterator<Item = &Finding> {
+    matched.findings.iter().filter(|f| f.suppression.is_none())
+}
+
+/// Distinct vulnerabilities of the open findings.
 fn n_vulnerabilities(matched: &Matched) -> usize {
-    let mut ids: Vec<&str> = matched
-        .findings
-        .iter()
+    let mut ids: Vec<&str> = open_findings(matched)
         .map(|f| f.vulnerability.id.as_str())
         .collect();
     ids.dedup();
     ids.len()
 }
 
+/// Distinct package versions with open findings.
 fn n_vulnerable_packages(matched: &Matched) -> usize {
-    let mut keys: Vec<(String, &str, &str)> = matched
-        .findings
-        .iter()
+    let mut keys: Vec<(String, &str, &str)> = open_findings(matched)
         .map(|f| (f.ecosystem.to_string(), f.name.as_str(), f.version.as_str()))
         .collect();
     keys.sort_unstable();
@@ -176,8 +228,14 @@ fn n_vulnerable_packages(matched: &Matched) -> usize {
 }
 
 fn summary_line(collected: &Collected, matched: &Matched) -> String {
+    let suppressed = matched.findings.len() - open_findings(matched).count();
+    let suppressed = if suppressed == 0 {
+        String::new()
+    } else {
+        format!("; {suppressed} suppressed")
+    };
     format!(
-        "{} known vulnerabilities in {} of {} packages checked ({} packages in {} files; {} without an ecosystem not checked)",
+        "{} known vulnerabilities in {} of {} packages checked ({} packages in {} files; {} without an ecosystem not checked{suppressed})",
         n_vulnerabilities(matched),
         n_vulnerable_packages(matched),
         matched.n_checked,
@@ -198,6 +256,11 @@ fn output<'a>(collected: &'a Collected, matched: &'a Matched) -> ScanOutput<'a> 
             vulnerable_packages: n_vulnerable_packages(matched),
             vulnerabilities: n_vulnerabilities(matched),
             findings: matched.findings.len(),
+            suppressed: matched
+                .findings
+                .iter()
+                .filter(|f| f.suppression.is_some())
+                .count(),
         },
         findings: matched.findings.iter().map(finding_out).collect(),
         warnings: collected
@@ -241,12 +304,13 @@ fn finding_out(f: &Finding) -> FindingOut<'_> {
             })
             .collect(),
         direct: f.direct,
+        suppression: f.suppression.as_ref().map(suppression_out),
     }
 }
 
 fn table(collected: &Collected, matched: &Matched) -> String {
     let mut out = String::new();
-    let mut findings = matched.findings.iter().peekable();
+    let mut findings = open_findings(matched).peekable();
     while let Some(first) = findings.next() {
         let v = &first.vulnerability;
         let _ = write!(out, "{}", v.id);
@@ -281,6 +345,35 @@ fn table(collected: &Collected, matched: &Matched) -> String {
             .collect();
         let cols = crate::output::columns(&["  PACKAGE", "VERSION", "FOUND IN", "FIX"], &rows);
         out.push_str(&cols);
+        out.push('\n');
+    }
+    let suppressed: Vec<&Finding> = matched
+        .findings
+        .iter()
+        .filter(|f| f.suppression.is_some())
+        .collect();
+    if !suppressed.is_empty() {
+        out.push_str("Suppressed (not counted):\n");
+        for f in suppressed {
+            if let Some(s) = &f.suppression {
+                let until = s
+                    .expires
+                    .as_ref()
+                    .map(|d| format!(", until {d}"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "  {} {} {} {}: {} by {} ({}{until})",
+                    f.vulnerability.id,
+                    f.ecosystem,
+                    f.name,
+                    f.version,
+                    s.status,
+                    s.source,
+                    s.reason
+                );
+            }
+        }
         out.push('\n');
     }
     out.push_str(&summary_line(collected, matched));

@@ -26,7 +26,7 @@ pub(super) fn log(matched: &Matched) -> Value {
         };
         for location in &f.locations {
             let uri = artifact_uri(&location.file);
-            results.push(json!({
+            let mut result = json!({
                 "ruleId": v.id,
                 "ruleIndex": index,
                 "level": "warning",
@@ -41,7 +41,16 @@ pub(super) fn log(matched: &Matched) -> Value {
                 "partialFingerprints": {
                     "clearinghouse/v1": fingerprint(f, &uri)
                 }
-            }));
+            });
+            if let Some(s) = &f.suppression {
+                // Triaged outside the code: reported, and marked so services close it.
+                result["suppressions"] = json!([{
+                    "kind": "external",
+                    "status": "accepted",
+                    "justification": format!("{} by {}: {}", s.status, s.source, s.reason)
+                }]);
+            }
+            results.push(result);
         }
     }
     json!({
