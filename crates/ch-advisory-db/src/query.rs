@@ -241,6 +241,17 @@ impl AdvisoryDb {
             .collect())
     }
 
+    /// Whether any stored affected entry (withdrawn or not) names a package of the
+    /// ecosystem `base` (`PyPI`, `Debian`, …): one index probe.
+    pub fn has_ecosystem(&self, base: &str) -> Result<bool, DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM affected WHERE base = ?1)")
+            .map_err(|e| self.sql_err(e))?;
+        stmt.query_row([base], |r| r.get::<_, bool>(0))
+            .map_err(|e| self.sql_err(e))
+    }
+
     /// The normalised names of every package of an ecosystem that some affected
     /// entry names.
     fn package_names(&self, base: &str) -> Result<std::collections::HashSet<String>, DbError> {

@@ -101,6 +101,14 @@ pub(crate) struct ScanArgs {
     /// statements suppress findings; repeat for several.
     #[arg(long, value_name = "FILE")]
     pub(crate) vex: Vec<PathBuf>,
+    /// Use no network: fail when the database is missing or lacks an ecosystem
+    /// the inputs need, instead of downloading it.
+    #[arg(long)]
+    pub(crate) offline: bool,
+    /// Where to download missing ecosystems from.
+    #[arg(long, env = SYNC_URL_ENV, value_name = "URL",
+          default_value = "https://osv-vulnerabilities.storage.googleapis.com")]
+    pub(crate) base_url: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -290,16 +290,131 @@ fn inventory_lists_packages_and_as_forces_a_reader() {
 }
 
 #[test]
-fn scan_without_a_database_says_how_to_get_one() {
+fn offline_scans_fail_clearly_when_advisories_are_missing() {
     let (_d, db) = temp_db();
     let dir = project();
-    let run = ch_in(Some(dir.path()), &db, &["scan", "."], None);
+    let run = ch_in(Some(dir.path()), &db, &["scan", ".", "--offline"], None);
     assert!(
         run.user_error()
-            .starts_with("error: no advisory database at"),
+            .starts_with("error: no advisory database at")
+            && run.stderr.contains("--offline forbids downloading one"),
         "{}",
         run.stderr
     );
+    assert!(
+        run.stderr.contains(
+            "hint: on a machine with network access run `clearinghouse db sync PyPI npm`"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!db.exists(), "nothing created");
+    // A database without npm advisories: the npm lockfile would be checked against nothing.
+    let (_d, db) = temp_db();
+    let only_pypi = tempfile::tempdir().unwrap();
+    write(
+        only_pypi.path(),
+        "a.json",
+        &std::fs::read_to_string(crate::fixtures().join("advisories/EX-2024-1.json")).unwrap(),
+    );
+    ch(
+        &db,
+        &[
+            "db",
+            "import",
+            only_pypi.path().join("a.json").to_str().unwrap(),
+        ],
+    )
+    .ok();
+    let run = ch_in(Some(dir.path()), &db, &["scan", ".", "--offline"], None);
+    assert_eq!(
+        run.user_error(),
+        "error: the advisory database has no advisories for npm, and --offline forbids downloading them"
+    );
+}
+
+#[test]
+fn a_scan_with_no_database_downloads_what_the_inventory_needs() {
+    let Some(data) = shared_data() else { return };
+    let mirror = ch_test_support::mirror::OsvMirror::from_shared_data(&data);
+    let (_d, db) = temp_db();
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "requirements.txt",
+        "jinja2==2.4.1
+",
+    );
+    write(
+        dir.path(),
+        "Cargo.lock",
+        "version = 3\n\n[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+    );
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &["scan", ".", "--base-url", mirror.url(), "--format", "json"],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no advisory database at"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("creating it and downloading PyPI, crates.io"),
+        "{}",
+        run.stderr
+    );
+    let mut requests = mirror.take_requests();
+    requests.sort();
+    assert_eq!(
+        requests,
+        ["/PyPI/all.zip", "/crates.io/all.zip"],
+        "only what the inventory needs"
+    );
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let ids: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"RUSTSEC-2021-0003") && ids.contains(&"PYSEC-2019-217"),
+        "{ids:?}"
+    );
+    // Next time everything is there: no request at all, and --offline works.
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &["scan", ".", "--base-url", mirror.url(), "--offline"],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(mirror.take_requests().is_empty());
+    // A new ecosystem in the inventory is fetched on its own.
+    write(
+        dir.path(),
+        "go.mod",
+        "module m\n\nrequire golang.org/x/net v0.17.0\n",
+    );
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &["scan", ".", "--base-url", mirror.url()],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("Go: downloading advisories (not in the database yet)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(mirror.take_requests(), ["/Go/all.zip"]);
 }
 
 /// Every reader's ecosystem against the real advisory sets: the scan finds exactly

@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::inventory::{collect_inputs, inputs_out, report_errors, InputOut, SourceOut};
 use super::open_existing;
 use crate::cli::{ScanArgs, ScanFormat};
-use crate::output::{json, note, print};
+use crate::output::{hinted, json, note, print};
 use crate::settings;
 
 /// `scan --format json`, schema `docs/schemas/scan-v1.schema.json`.
@@ -93,7 +93,7 @@ struct SeverityOut<'a> {
 
 pub(crate) fn run(db: Option<PathBuf>, quiet: bool, args: ScanArgs) -> Result<ExitCode> {
     let collected = collect_inputs(&args.input)?;
-    let db = open_existing(&settings::db_path(db)?)?;
+    let db = advisories_for(&settings::db_path(db)?, &collected, &args, quiet)?;
     let mut matched = match_packages(&db, &collected.packages)?;
     let mut suppressions = load_suppressions(&args)?;
     let today = time::OffsetDateTime::now_utc().date();
@@ -126,6 +126,84 @@ pub(crate) fn run(db: Option<PathBuf>, quiet: bool, args: ScanArgs) -> Result<Ex
             ExitCode::from(1)
         },
     )
+}
+
+/// The advisory database, with every ecosystem the inputs name: without
+/// `--offline`, a missing database is created and the ecosystems it lacks are
+/// downloaded (and the user told so); with it, either is an error.
+fn advisories_for(
+    path: &Path,
+    collected: &Collected,
+    args: &ScanArgs,
+    quiet: bool,
+) -> Result<ch_advisory_db::AdvisoryDb> {
+    let mut needed: Vec<&str> = collected
+        .packages
+        .iter()
+        .filter_map(|p| p.ecosystem.as_ref().map(ch_types::Ecosystem::base))
+        .collect();
+    needed.sort_unstable();
+    needed.dedup();
+    if !path.is_file() {
+        if args.offline {
+            return Err(hinted(
+                format!(
+                    "no advisory database at `{}`, and --offline forbids downloading one",
+                    path.display()
+                ),
+                format!(
+                    "on a machine with network access run `clearinghouse db sync {}`, or `clearinghouse db import PATH`",
+                    needed.join(" ")
+                ),
+            ));
+        }
+        note(
+            quiet,
+            &format!(
+                "no advisory database at `{}`: creating it and downloading {} from {}",
+                path.display(),
+                if needed.is_empty() {
+                    "nothing (no package has an ecosystem)".to_owned()
+                } else {
+                    needed.join(", ")
+                },
+                args.base_url
+            ),
+        );
+    }
+    let mut db = if path.is_file() {
+        open_existing(path)?
+    } else {
+        ch_advisory_db::AdvisoryDb::open_or_create(path)?
+    };
+    let mut missing = Vec::new();
+    for base in &needed {
+        if !db.has_ecosystem(base)? {
+            missing.push(*base);
+        }
+    }
+    if missing.is_empty() {
+        return Ok(db);
+    }
+    if args.offline {
+        return Err(hinted(
+            format!(
+                "the advisory database has no advisories for {}, and --offline forbids downloading them",
+                missing.join(", ")
+            ),
+            format!("run `clearinghouse db sync {}` where the network is reachable", missing.join(" ")),
+        ));
+    }
+    let syncer = ch_sync::Syncer::new(&args.base_url);
+    let progress = |line: &str| note(quiet, line);
+    for base in missing {
+        note(
+            quiet,
+            &format!("{base}: downloading advisories (not in the database yet)"),
+        );
+        syncer.sync(&mut db, base, false, &progress)?;
+    }
+    Ok(db)
 }
 
 /// The ignores of `--config` (else `./clearinghouse.toml` when it exists) and the
