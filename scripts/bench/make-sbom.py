@@ -6,6 +6,9 @@ names, each at a version one of its advisories' events names (so most are
 affected); the rest are packages no advisory names (most components of a real
 SBOM). Deterministic: the same data and arguments give the same file.
 
+When OUT is named package-lock.json, writes an npm lockfile (version 3) of N
+packages instead, from the npm advisories only.
+
 usage: make-sbom.py SHARED_DATA N OUT [KNOWN_SHARE]
 """
 import json
@@ -54,6 +57,21 @@ def main():
                                 break
                         if (eco, name) in seen:
                             break
+    if out.name == "package-lock.json":
+        npm = [p for p in known if p.startswith("pkg:npm/")]
+        packages = {"": {"name": "bench", "dependencies": {}}}
+        for i in range(n):
+            if i % every == 0:
+                name, version = npm[i // every % len(npm)][len("pkg:npm/"):].replace("%40", "@").rsplit("@", 1)
+                key = f"node_modules/{name}" if i // every < len(npm) else f"node_modules/x{i}/node_modules/{name}"
+            else:
+                name, version, key = f"unlisted-{i}", f"1.0.{i}", f"node_modules/unlisted-{i}"
+            packages[key] = {"version": version, "resolved": f"https://registry.npmjs.org/{name}/-/{name.split('/')[-1]}-{version}.tgz"}
+            if i < n // 10:
+                packages[""]["dependencies"][name] = version
+        out.write_text(json.dumps({"name": "bench", "lockfileVersion": 3, "packages": packages}, indent=2))
+        print(f"{out}: {n} packages ({len(npm)} distinct known npm packages available)")
+        return
     components = []
     for i in range(n):
         p = known[i // every % len(known)] if i % every == 0 else f"pkg:npm/unlisted-{i}@1.0.{i}"

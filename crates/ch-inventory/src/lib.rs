@@ -31,6 +31,7 @@ mod gemfile;
 mod gomod;
 mod lines;
 mod npm;
+mod os;
 mod pipfile;
 mod poetry;
 mod requirements;
@@ -41,6 +42,8 @@ mod yarn;
 use std::fmt;
 
 use ch_types::{Ecosystem, EcosystemKind, Purl};
+
+pub use os::{read_apk_installed, read_dpkg_status, read_rpm_headers, OsRelease};
 
 /// One package a file names.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -22,8 +22,9 @@ pub struct CollectOptions {
 pub struct InputFile {
     /// The file, as shown in output (the path as given, or under the folder given).
     pub file: String,
-    /// How it was read.
-    pub format: Format,
+    /// How it was read: a format's name (`Cargo.lock`, `cyclonedx`, …) or an OS
+    /// database's (`dpkg-status`, `apk-installed`, `rpmdb.sqlite`).
+    pub format: &'static str,
     /// Packages it named.
     pub n_packages: usize,
 }
@@ -41,9 +42,11 @@ pub struct Collected {
     pub errors: Vec<String>,
 }
 
-/// Reads every path: a file by its name (or as `options.force`), a folder by
-/// walking it (`.git` skipped, symbolic links not followed) and reading every file
-/// whose name a reader recognises.
+/// Reads every path: a file by its name (or as `options.force`), else by content
+/// (a JSON SBOM, or an image tar); a folder that is an OCI image layout as an
+/// image; any other folder by walking it (`.git` skipped, symbolic links not
+/// followed), reading every file whose name a reader recognises and, at its root,
+/// the OS package databases of a root filesystem.
 pub fn collect(paths: &[PathBuf], options: &CollectOptions) -> Collected {
     let mut out = Collected::default();
     // Files read so far (canonical paths): a file named twice, found by the walk
@@ -59,15 +62,37 @@ pub fn collect(paths: &[PathBuf], options: &CollectOptions) -> Collected {
             }
         };
         if meta.is_dir() {
+            if path.join("oci-layout").is_file() && path.join("index.json").is_file() {
+                crate::image::scan_image_dir(path, &label(path), &mut out);
+                continue;
+            }
+            let root = label(path);
+            let root = if root == "." { String::new() } else { root };
+            for db in crate::image::scan_rootfs_databases(path, &root, &mut out) {
+                read.insert(fs::canonicalize(&db).unwrap_or(db));
+            }
             walk(path, &mut out, &mut read);
         } else {
             let format = options
                 .force
                 .or_else(|| file_name(path).and_then(Format::detect));
+            if format.is_none() && looks_like_tar(path) {
+                crate::image::scan_image_tar(path, &label(path), &mut out);
+                continue;
+            }
             read_file(path, format, true, &mut out, &mut read);
         }
     }
     out
+}
+
+/// Whether a file starts like a tar archive.
+fn looks_like_tar(path: &Path) -> bool {
+    let mut head = [0u8; 512];
+    let Ok(mut f) = fs::File::open(path) else {
+        return false;
+    };
+    std::io::Read::read_exact(&mut f, &mut head).is_ok() && crate::image::is_tar(&head)
 }
 
 fn file_name(path: &Path) -> Option<&str> {
@@ -152,27 +177,59 @@ fn read_file(
         }
         return;
     };
-    match ch_inventory::read(format, &label, &bytes) {
+    let includes = read_parsed(
+        &label,
+        format,
+        ch_inventory::read(format, &label, &bytes),
+        out,
+    );
+    read.insert(canonical);
+    {
+        for (include, line) in includes {
+            let target = path.parent().unwrap_or(Path::new(".")).join(&include);
+            if !target.is_file() {
+                out.errors.push(format!(
+                    "{label}:{line}: included file `{}` does not exist",
+                    target.display()
+                ));
+                continue;
+            }
+            read_file(&target, Some(format), true, out, read);
+        }
+    }
+}
+
+/// Adds what a reader returned to `out`; returns the includes to follow.
+pub(crate) fn read_parsed(
+    file: &str,
+    format: Format,
+    result: Result<ch_inventory::Parsed, ch_inventory::InventoryError>,
+    out: &mut Collected,
+) -> Vec<(String, u32)> {
+    let includes = result
+        .as_ref()
+        .map(|p| p.includes.clone())
+        .unwrap_or_default();
+    record(file, format.name(), result, out);
+    includes
+}
+
+/// Adds what a reader returned to `out`: its packages and warnings, or its error.
+pub(crate) fn record(
+    file: &str,
+    format: &'static str,
+    result: Result<ch_inventory::Parsed, ch_inventory::InventoryError>,
+    out: &mut Collected,
+) {
+    match result {
         Ok(parsed) => {
             out.inputs.push(InputFile {
-                file: label.clone(),
+                file: file.to_owned(),
                 format,
                 n_packages: parsed.packages.len(),
             });
             out.packages.extend(parsed.packages);
             out.warnings.extend(parsed.warnings);
-            read.insert(canonical);
-            for (include, line) in parsed.includes {
-                let target = path.parent().unwrap_or(Path::new(".")).join(&include);
-                if !target.is_file() {
-                    out.errors.push(format!(
-                        "{label}:{line}: included file `{}` does not exist",
-                        target.display()
-                    ));
-                    continue;
-                }
-                read_file(&target, Some(format), true, out, read);
-            }
         }
         Err(e) => out.errors.push(e.to_string()),
     }
@@ -188,7 +245,7 @@ fn label(path: &Path) -> String {
     }
 }
 
-fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+pub(crate) fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
     let meta = fs::metadata(path).map_err(|e| io_reason(&e))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(format!(

@@ -10,6 +10,7 @@
 //! Output formats belong to the binary.
 
 mod collect;
+mod image;
 mod suppress;
 
 use std::collections::BTreeMap;
@@ -19,6 +20,7 @@ use ch_inventory::{Package, Source};
 use ch_types::{normalize_name, Ecosystem};
 
 pub use collect::{collect, CollectOptions, Collected, InputFile, MAX_FILE_BYTES};
+pub use image::MAX_IMAGE_BYTES;
 pub use suppress::{Suppression, SuppressionError, SuppressionKind, Suppressions};
 
 /// One vulnerability affecting one package version.

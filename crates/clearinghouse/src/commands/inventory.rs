@@ -50,7 +50,7 @@ pub(super) fn inputs_out(collected: &Collected) -> Vec<InputOut<'_>> {
         .iter()
         .map(|i| InputOut {
             file: &i.file,
-            format: i.format.name(),
+            format: i.format,
             packages: i.n_packages,
         })
         .collect()

@@ -3,6 +3,7 @@
 
 mod data;
 mod db;
+mod image;
 mod query;
 mod scan;
 mod sync;
