@@ -36,6 +36,11 @@ if [ ! -d crates/ch-versions/tests/reference/node_modules/semver ]; then
   (cd crates/ch-versions/tests/reference && npm ci --silent --no-audit --no-fund)
 fi
 command -v cargo-nextest >/dev/null || cargo install --locked cargo-nextest
+# the peer the scan's findings are compared with on Cargo.lock files (tests/it/peers.rs)
+if ! command -v cargo-audit >/dev/null && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo-audit" ]; then
+  step "cargo install cargo-audit (peer comparison)"
+  cargo install --locked --quiet cargo-audit
+fi
 
 # --- checks --------------------------------------------------------------------
 step "cargo fmt --check"

@@ -533,7 +533,11 @@ mod tests {
         header.set_size(8 << 20);
         header.set_mode(0o644);
         builder
-            .append_data(&mut header, "app/Cargo.lock", std::io::repeat(0).take(8 << 20))
+            .append_data(
+                &mut header,
+                "app/Cargo.lock",
+                std::io::repeat(0).take(8 << 20),
+            )
             .unwrap_or_else(|e| panic!("{e}"));
         let tar = builder.into_inner().unwrap_or_default();
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
@@ -542,7 +546,10 @@ mod tests {
         assert!(gz.len() < 64 * 1024, "{}", gz.len());
         let mut left = 1 << 20;
         let e = read_layer(&gz[..], &mut left).err().map(|e| e.to_string());
-        assert_eq!(e.as_deref(), Some("the image unpacks to more than 16 GiB; refused"));
+        assert_eq!(
+            e.as_deref(),
+            Some("the image unpacks to more than 16 GiB; refused")
+        );
         let mut left = 16 << 20;
         assert!(read_layer(&gz[..], &mut left).is_ok());
         assert!(left < 8 << 20, "the budget is spent: {left}");

@@ -237,3 +237,26 @@ pub fn differential_pairs(versions: &[String], n_random: usize) -> Vec<(String, 
     }
     pairs
 }
+
+/// Extracts every file of a zip archive under `dir` (entries that would land
+/// outside it are skipped).
+pub fn unzip_to(zip_path: &Path, dir: &Path) {
+    let file = std::fs::File::open(zip_path).expect("zip must exist");
+    let mut archive = zip::ZipArchive::new(file).expect("must be a zip");
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("readable entry");
+        let Some(rel) = entry.enclosed_name() else {
+            continue;
+        };
+        let out = dir.join(rel);
+        if entry.is_dir() {
+            std::fs::create_dir_all(&out).expect("create folder");
+            continue;
+        }
+        if let Some(parent) = out.parent() {
+            std::fs::create_dir_all(parent).expect("create folder");
+        }
+        let mut f = std::fs::File::create(&out).expect("create file");
+        std::io::copy(&mut entry, &mut f).expect("write file");
+    }
+}

@@ -4,6 +4,7 @@
 mod data;
 mod db;
 mod image;
+mod peers;
 mod query;
 mod scan;
 mod sync;
