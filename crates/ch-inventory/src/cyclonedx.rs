@@ -7,10 +7,14 @@
 //! purl is listed without an ecosystem. Direct: what the subject `dependsOn` in
 //! `dependencies`, where the BOM records a graph.
 //!
-//! Violations of the specification that leave the components readable are
-//! warnings naming the field: a duplicate `bom-ref`, a component without `name`
-//! or with an unknown `type`, a purl that does not parse, a `dependencies` entry
-//! naming an unknown `bom-ref`.
+//! Every BOM is validated against its `specVersion`'s JSON schema (embedded,
+//! `schemas/cyclonedx/`). A violation that touches the components (the component
+//! objects and their type, name, version, group, purl, bom-ref and nesting) or the
+//! dependency graph is an error: the inventory could be wrong. Any other violation
+//! (a licence id, a hash, a timestamp, a service) is a warning naming the JSON
+//! pointer, and the BOM is read. What the schema cannot say is checked here and
+//! warned about: a duplicate `bom-ref`, a purl that does not parse, a
+//! `dependencies` entry naming no component.
 
 use std::collections::HashSet;
 
@@ -19,22 +23,6 @@ use serde_json::{Map, Value};
 
 use crate::lines::JsonCursor;
 use crate::{parse_json, InventoryError, Package, Parsed, Source};
-
-const TYPES: &[&str] = &[
-    "application",
-    "framework",
-    "library",
-    "container",
-    "platform",
-    "operating-system",
-    "device",
-    "device-driver",
-    "firmware",
-    "file",
-    "machine-learning-model",
-    "data",
-    "cryptographic-asset",
-];
 
 struct Reader<'a> {
     file: &'a str,
@@ -72,13 +60,20 @@ pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
         }
     }
     let mut warnings = Vec::new();
-    match bom.get("specVersion").and_then(Value::as_str) {
-        Some("1.2" | "1.3" | "1.4" | "1.5" | "1.6" | "1.7") => {}
-        Some(v) => warnings.push(format!(
-            "{file}: `specVersion` {v} is not one of 1.2 to 1.7; read as 1.7"
-        )),
-        None => warnings.push(format!("{file}: no `specVersion`; read as 1.7")),
-    }
+    let spec = match bom.get("specVersion").and_then(Value::as_str) {
+        Some(v @ ("1.2" | "1.3" | "1.4" | "1.5" | "1.6" | "1.7")) => v,
+        Some(v) => {
+            warnings.push(format!(
+                "{file}: `specVersion` {v} is not one of 1.2 to 1.7; read as 1.7"
+            ));
+            "1.7"
+        }
+        None => {
+            warnings.push(format!("{file}: no `specVersion`; read as 1.7"));
+            "1.7"
+        }
+    };
+    validate(file, spec, &doc, &mut warnings)?;
     let subject = bom
         .get("metadata")
         .and_then(|m| m.get("component"))
@@ -146,13 +141,181 @@ pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
     Ok(reader.parsed)
 }
 
+/// The schema files, by the name `$ref`s use.
+const SCHEMAS: &[(&str, &str)] = &[
+    (
+        "bom-1.2.SNAPSHOT.schema.json",
+        include_str!("../schemas/cyclonedx/bom-1.2.SNAPSHOT.schema.json"),
+    ),
+    (
+        "bom-1.3.SNAPSHOT.schema.json",
+        include_str!("../schemas/cyclonedx/bom-1.3.SNAPSHOT.schema.json"),
+    ),
+    (
+        "bom-1.4.SNAPSHOT.schema.json",
+        include_str!("../schemas/cyclonedx/bom-1.4.SNAPSHOT.schema.json"),
+    ),
+    (
+        "bom-1.5.SNAPSHOT.schema.json",
+        include_str!("../schemas/cyclonedx/bom-1.5.SNAPSHOT.schema.json"),
+    ),
+    (
+        "bom-1.6.SNAPSHOT.schema.json",
+        include_str!("../schemas/cyclonedx/bom-1.6.SNAPSHOT.schema.json"),
+    ),
+    (
+        "bom-1.7.SNAPSHOT.schema.json",
+        include_str!("../schemas/cyclonedx/bom-1.7.SNAPSHOT.schema.json"),
+    ),
+    (
+        "spdx.SNAPSHOT.schema.json",
+        include_str!("../schemas/cyclonedx/spdx.SNAPSHOT.schema.json"),
+    ),
+    (
+        "jsf-0.82.SNAPSHOT.schema.json",
+        include_str!("../schemas/cyclonedx/jsf-0.82.SNAPSHOT.schema.json"),
+    ),
+    (
+        "cryptography-defs.SNAPSHOT.schema.json",
+        include_str!("../schemas/cyclonedx/cryptography-defs.SNAPSHOT.schema.json"),
+    ),
+];
+
+/// Resolves the schemas' references to the embedded files (by file name).
+struct Embedded;
+
+impl jsonschema::Retrieve for Embedded {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let name = uri.path().as_str().rsplit('/').next().unwrap_or_default();
+        let name = name
+            .replace(".schema.json", ".SNAPSHOT.schema.json")
+            .replace(".SNAPSHOT.SNAPSHOT.", ".SNAPSHOT.");
+        let text = SCHEMAS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| *t)
+            .ok_or_else(|| format!("no embedded schema `{name}`"))?;
+        Ok(serde_json::from_str(text)?)
+    }
+}
+
+/// The validator of a specification version, built once per process.
+fn validator(spec: &str) -> Option<&'static jsonschema::Validator> {
+    use std::sync::OnceLock;
+    static CACHE: [OnceLock<Option<jsonschema::Validator>>; 6] = [const { OnceLock::new() }; 6];
+    let i = ["1.2", "1.3", "1.4", "1.5", "1.6", "1.7"]
+        .iter()
+        .position(|v| *v == spec)?;
+    CACHE[i]
+        .get_or_init(|| {
+            let name = format!("bom-{spec}.SNAPSHOT.schema.json");
+            let text = SCHEMAS.iter().find(|(n, _)| *n == name)?.1;
+            let schema: Value = serde_json::from_str(text).ok()?;
+            jsonschema::options()
+                .with_retriever(Embedded)
+                .build(&schema)
+                .ok()
+        })
+        .as_ref()
+}
+
+/// Whether a schema violation at this JSON pointer changes which components the
+/// BOM lists or how they depend on one another: the component objects themselves
+/// and their identity (`type`, `name`, `version`, `group`, `purl`, `bom-ref`,
+/// nesting), and the dependency graph. Such a BOM is refused rather than read
+/// into an inventory that could be wrong.
+fn touches_inventory(pointer: &str) -> bool {
+    const IDENTITY: &[&str] = &["type", "name", "version", "group", "purl", "bom-ref"];
+    if matches!(pointer, "" | "/bomFormat" | "/specVersion") || pointer.starts_with("/dependencies")
+    {
+        return true;
+    }
+    let parts: Vec<&str> = pointer.split('/').skip(1).collect();
+    let index = |p: &str| p.parse::<usize>().is_ok();
+    // `components/N…` or `metadata/component…`, then `components/N` any number of times.
+    let mut rest: &[&str] = match parts.as_slice() {
+        ["components"] => return true,
+        ["components", n, tail @ ..] if index(n) => tail,
+        ["metadata", "component", tail @ ..] => tail,
+        _ => return false,
+    };
+    loop {
+        match rest {
+            [] | ["components"] => return true,
+            ["components", n, tail @ ..] if index(n) => rest = tail,
+            [field] => return IDENTITY.contains(field),
+            _ => return false,
+        }
+    }
+}
+
+/// A violation's message, with a long offending value left out.
+fn short_message(e: &jsonschema::ValidationError<'_>) -> String {
+    let message = e.to_string();
+    let instance = e.instance().to_string();
+    match message.strip_prefix(&instance) {
+        Some(rest) if instance.len() > 40 => format!("the value{rest}"),
+        _ if message.len() > 200 => format!("{}…", message.chars().take(200).collect::<String>()),
+        _ => message,
+    }
+}
+
+/// Checks the BOM against its version's schema: a violation that touches the
+/// components or the dependency graph is an error; any other is a warning naming
+/// it, and the BOM is read.
+fn validate(
+    file: &str,
+    spec: &str,
+    doc: &Value,
+    warnings: &mut Vec<String>,
+) -> Result<(), InventoryError> {
+    let Some(validator) = validator(spec) else {
+        return Ok(());
+    };
+    let mut seen = std::collections::HashSet::new();
+    for e in validator.iter_errors(doc) {
+        let pointer = e.instance_path().to_string();
+        let message = short_message(&e);
+        if touches_inventory(&pointer) {
+            return Err(InventoryError::new(
+                file,
+                None,
+                format!("not a valid CycloneDX {spec} BOM: `{pointer}`: {message}"),
+            ));
+        }
+        if seen.insert(pointer.clone()) {
+            warnings.push(format!(
+                "{file}: not valid CycloneDX {spec}: `{pointer}`: {message}; read anyway (the components and their dependencies are unaffected)"
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl Reader<'_> {
+    /// Whether `r` is the `bom-ref` of a service, at any depth of nesting.
     fn is_service(&self, bom: &Map<String, Value>, r: &str) -> bool {
-        bom.get("services")
+        let mut stack: Vec<&Value> = bom
+            .get("services")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .any(|s| s.get("bom-ref").and_then(Value::as_str) == Some(r))
+            .collect();
+        while let Some(s) = stack.pop() {
+            if s.get("bom-ref").and_then(Value::as_str) == Some(r) {
+                return true;
+            }
+            stack.extend(
+                s.get("services")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+        false
     }
 
     fn components(&mut self, list: Option<&Value>, path: &str) {
@@ -197,16 +360,6 @@ impl Reader<'_> {
                     .warnings
                     .push(format!("{at}: `{here}.bom-ref` `{r}` is not unique"));
             }
-        }
-        match c.get("type").and_then(Value::as_str) {
-            Some(t) if TYPES.contains(&t) => {}
-            Some(t) => self.parsed.warnings.push(format!(
-                "{at}: `{here}.type` `{t}` is not a CycloneDX component type"
-            )),
-            None => self
-                .parsed
-                .warnings
-                .push(format!("{at}: `{here}` has no `type`")),
         }
         let direct = self
             .direct
@@ -282,7 +435,7 @@ mod tests {
       "components": [ { "type": "library", "name": "core", "group": "@angular", "version": "1.0.0", "purl": "pkg:npm/%40angular/core@1.0.0", "bom-ref": "ng" } ] },
     { "type": "library", "name": "openssl", "version": "3.0.2-0ubuntu1", "purl": "pkg:deb/ubuntu/openssl@3.0.2-0ubuntu1?distro=ubuntu-22.04", "bom-ref": "ssl" },
     { "type": "file", "name": "README", "version": "", "bom-ref": "readme" },
-    { "type": "gizmo", "name": "odd", "purl": "pkg:gem/odd@1.0", "bom-ref": "j" }
+    { "type": "library", "name": "odd", "purl": "pkg:gem/odd@1.0", "bom-ref": "j" }
   ],
   "dependencies": [ { "ref": "app", "dependsOn": ["j", "inner"] }, { "ref": "j", "dependsOn": ["ng", "ghost"] } ]
 }"#;
@@ -333,9 +486,54 @@ mod tests {
             parsed.warnings,
             vec![
                 "bom.json:11: `components[3].bom-ref` `j` is not unique",
-                "bom.json:11: `components[3].type` `gizmo` is not a CycloneDX component type",
                 "bom.json: `dependencies[1]` names `ghost`, which no component's `bom-ref` is",
             ]
+        );
+    }
+
+    #[test]
+    fn violations_touching_components_or_the_graph_are_told_apart() {
+        use super::touches_inventory as t;
+        for p in [
+            "",
+            "/components",
+            "/components/0",
+            "/components/3/type",
+            "/components/0/components/2/purl",
+            "/metadata/component/name",
+            "/metadata/component/components/1",
+            "/dependencies/0/ref",
+            "/specVersion",
+        ] {
+            assert!(t(p), "{p}");
+        }
+        for p in [
+            "/components/0/hashes/0/content",
+            "/components/0/licenses",
+            "/metadata/timestamp",
+            "/metadata/component/licenses/0",
+            "/services/0/data",
+            "/serialNumber",
+            "/components/x/name",
+        ] {
+            assert!(!t(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn schema_violations_are_errors_or_named_warnings() {
+        // An unknown component type changes what the inventory lists: refused.
+        let bad_type = r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"type": "gizmo", "name": "x"}]}"#;
+        let e = read(Format::CycloneDxJson, "b.json", bad_type.as_bytes()).unwrap_err();
+        assert!(e.to_string().starts_with("b.json: not a valid CycloneDX 1.6 BOM: `/components/0/type`: \"gizmo\" is not one of"), "{e}");
+        // A bad timestamp does not: read, with a warning naming it.
+        let bad_time = r#"{"bomFormat": "CycloneDX", "specVersion": "1.5", "metadata": {"timestamp": "yesterday"},
+            "components": [{"type": "library", "name": "x", "purl": "pkg:cargo/x@1.0.0"}]}"#;
+        let parsed = read(Format::CycloneDxJson, "t.json", bad_time.as_bytes()).unwrap();
+        assert_eq!(parsed.packages.len(), 1);
+        assert_eq!(
+            parsed.warnings,
+            ["t.json: not valid CycloneDX 1.5: `/metadata/timestamp`: \"yesterday\" is not a \"date-time\"; read anyway (the components and their dependencies are unaffected)"]
         );
     }
 

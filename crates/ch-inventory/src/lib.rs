@@ -23,20 +23,41 @@
 //! | Poetry lockfile | `poetry.lock` | [`Format::PoetryLock`] |
 //! | uv lockfile | `uv.lock` | [`Format::UvLock`] |
 //! | Yarn lockfile, classic (v1) and Berry (v2+) | `yarn.lock` | [`Format::YarnLock`] |
+//! | pnpm lockfile 5.x, 6.x and 9.x | `pnpm-lock.yaml` | [`Format::PnpmLock`] |
+//! | Bun text lockfile | `bun.lock` | [`Format::BunLock`] |
+//! | PDM lockfile | `pdm.lock` | [`Format::PdmLock`] |
+//! | Maven POM | `pom.xml` | [`Format::PomXml`] |
+//! | Gradle dependency lockfile | `gradle.lockfile`, `buildscript-gradle.lockfile` | [`Format::GradleLockfile`] |
+//! | Dart/Flutter pub lockfile | `pubspec.lock` | [`Format::PubspecLock`] |
+//! | Mix lockfile (Elixir) | `mix.lock` | [`Format::MixLock`] |
+//! | NuGet lockfile | `packages.lock.json` | [`Format::NuGetLock`] |
+//! | Conan lockfile 0.4 and 0.5 | `conan.lock` | [`Format::ConanLock`] |
+//! | renv lockfile (R) | `renv.lock` | [`Format::RenvLock`] |
 
+mod bun;
 mod cargo;
 mod composer;
+mod conan;
 mod cyclonedx;
 mod gemfile;
 mod gomod;
+mod gradle;
 mod lines;
+mod mix;
 mod npm;
+mod nuget;
 mod os;
+mod pdm;
 mod pipfile;
+mod pnpm;
 mod poetry;
+mod pom;
+mod pubspec;
+mod renv;
 mod requirements;
 mod spdx;
 mod uv;
+mod yaml;
 mod yarn;
 
 use std::fmt;
@@ -151,6 +172,16 @@ formats! {
     PoetryLock => "poetry.lock", "Poetry's poetry.lock.";
     UvLock => "uv.lock", "uv's uv.lock.";
     YarnLock => "yarn.lock", "Yarn's yarn.lock, classic (v1) or Berry (v2 and later).";
+    PnpmLock => "pnpm-lock.yaml", "pnpm's pnpm-lock.yaml, lockfile versions 5.x, 6.x and 9.x.";
+    BunLock => "bun.lock", "Bun's text lockfile, bun.lock.";
+    PdmLock => "pdm.lock", "PDM's pdm.lock.";
+    PomXml => "pom.xml", "A Maven pom.xml.";
+    GradleLockfile => "gradle.lockfile", "Gradle's dependency lockfile (or the build script's, buildscript-gradle.lockfile).";
+    PubspecLock => "pubspec.lock", "Dart and Flutter's pubspec.lock.";
+    MixLock => "mix.lock", "Elixir's mix.lock.";
+    NuGetLock => "packages.lock.json", "NuGet's packages.lock.json.";
+    ConanLock => "conan.lock", "Conan's conan.lock, lockfile versions 0.4 and 0.5.";
+    RenvLock => "renv.lock", "renv's renv.lock, for R.";
 }
 
 impl Format {
@@ -182,6 +213,16 @@ impl Format {
             "poetry.lock" => Format::PoetryLock,
             "uv.lock" => Format::UvLock,
             "yarn.lock" => Format::YarnLock,
+            "pnpm-lock.yaml" => Format::PnpmLock,
+            "bun.lock" => Format::BunLock,
+            "pdm.lock" => Format::PdmLock,
+            "pom.xml" => Format::PomXml,
+            "gradle.lockfile" | "buildscript-gradle.lockfile" => Format::GradleLockfile,
+            "pubspec.lock" => Format::PubspecLock,
+            "mix.lock" => Format::MixLock,
+            "packages.lock.json" => Format::NuGetLock,
+            "conan.lock" => Format::ConanLock,
+            "renv.lock" => Format::RenvLock,
             "bom.json" | "sbom.cdx.json" => Format::CycloneDxJson,
             n if n.ends_with(".cdx.json") => Format::CycloneDxJson,
             n if n.ends_with(".spdx.json") => Format::SpdxJson,
@@ -234,6 +275,16 @@ pub fn read(format: Format, file: &str, bytes: &[u8]) -> Result<Parsed, Inventor
         Format::PoetryLock => poetry::read(file, text),
         Format::UvLock => uv::read(file, text),
         Format::YarnLock => yarn::read(file, text),
+        Format::PnpmLock => pnpm::read(file, text),
+        Format::BunLock => bun::read(file, text),
+        Format::PdmLock => pdm::read(file, text),
+        Format::PomXml => pom::read(file, text),
+        Format::GradleLockfile => gradle::read(file, text),
+        Format::PubspecLock => pubspec::read(file, text),
+        Format::MixLock => mix::read(file, text),
+        Format::NuGetLock => nuget::read(file, text),
+        Format::ConanLock => conan::read(file, text),
+        Format::RenvLock => renv::read(file, text),
     }
 }
 
@@ -324,6 +375,32 @@ mod tests {
         assert_eq!(Format::detect("poetry.lock"), Some(Format::PoetryLock));
         assert_eq!(Format::detect("uv.lock"), Some(Format::UvLock));
         assert_eq!(Format::detect("yarn.lock"), Some(Format::YarnLock));
+        assert_eq!(Format::detect("pnpm-lock.yaml"), Some(Format::PnpmLock));
+        assert_eq!(Format::detect("bun.lock"), Some(Format::BunLock));
+        assert_eq!(Format::detect("bun.lockb"), None);
+        assert_eq!(Format::detect("pdm.lock"), Some(Format::PdmLock));
+        assert_eq!(Format::detect("pom.xml"), Some(Format::PomXml));
+        assert_eq!(
+            Format::detect("gradle.lockfile"),
+            Some(Format::GradleLockfile)
+        );
+        assert_eq!(
+            Format::detect("buildscript-gradle.lockfile"),
+            Some(Format::GradleLockfile)
+        );
+        assert_eq!(Format::detect("pubspec.lock"), Some(Format::PubspecLock));
+        assert_eq!(Format::detect("mix.lock"), Some(Format::MixLock));
+        assert_eq!(
+            Format::detect("packages.lock.json"),
+            Some(Format::NuGetLock)
+        );
+        assert_eq!(Format::detect("conan.lock"), Some(Format::ConanLock));
+        assert_eq!(Format::detect("renv.lock"), Some(Format::RenvLock));
+        assert_eq!(Format::from_name("pom.xml"), Some(Format::PomXml));
+        assert_eq!(
+            Format::from_name("buildscript-gradle.lockfile"),
+            Some(Format::GradleLockfile)
+        );
         assert_eq!(Format::detect("Gemfile"), None);
         assert_eq!(Format::detect("notes.txt"), None);
         assert_eq!(Format::detect("package.json"), None);

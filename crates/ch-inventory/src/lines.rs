@@ -53,16 +53,44 @@ impl<'a> JsonCursor<'a> {
         self.at = found + quoted.len();
         Some(self.lines.line_of(found))
     }
+
+    /// The line of the next object key `"key"` whose value opens with `opener`
+    /// (`{` or `[`), searching as [`find`](Self::find) does. Unlike `find(key, ":")`
+    /// it passes over the same name used as a key with a string value, as in a
+    /// package's own dependency map written before the package's entry.
+    pub(crate) fn find_key_with(&mut self, key: &str, opener: char) -> Option<u32> {
+        let quoted = serde_json::to_string(key).ok()?;
+        let opens = |after: &str| {
+            after
+                .strip_prefix(':')
+                .is_some_and(|rest| rest.trim_start().starts_with(opener))
+        };
+        let found = find_where(self.text, self.at, &quoted, opens)
+            .or_else(|| find_where(self.text, 0, &quoted, opens))?;
+        self.at = found + quoted.len();
+        Some(self.lines.line_of(found))
+    }
 }
 
 /// The offset of `quoted` at or after `from`, followed (after whitespace) by
 /// `suffix`.
 fn find_token(text: &str, from: usize, quoted: &str, suffix: &str) -> Option<usize> {
+    find_where(text, from, quoted, |after| after.starts_with(suffix))
+}
+
+/// The offset of `quoted` at or after `from` where what follows it (after
+/// whitespace) satisfies `follows`.
+fn find_where(
+    text: &str,
+    from: usize,
+    quoted: &str,
+    follows: impl Fn(&str) -> bool,
+) -> Option<usize> {
     let mut from = from;
     while let Some(i) = text.get(from..)?.find(quoted) {
         let at = from + i;
-        let after = text[at + quoted.len()..].trim_start();
-        if after.starts_with(suffix) {
+        let after = text.get(at + quoted.len()..).unwrap_or("").trim_start();
+        if follows(after) {
             return Some(at);
         }
         from = at + quoted.len();
@@ -94,5 +122,15 @@ mod tests {
         // Wraps around to the first occurrence.
         assert_eq!(c.find("a", ":"), Some(2));
         assert_eq!(c.find("absent", ""), None);
+    }
+
+    #[test]
+    fn cursor_finds_keys_by_what_their_value_opens_with() {
+        let text = "{\n \"a\": {\"b\": \"1\"},\n \"b\": {\n  \"c\": []\n }\n}";
+        let mut c = JsonCursor::new(text);
+        assert_eq!(c.find_key_with("a", '{'), Some(2));
+        assert_eq!(c.find_key_with("b", '{'), Some(3));
+        assert_eq!(c.find_key_with("c", '['), Some(4));
+        assert_eq!(c.find_key_with("c", '{'), None);
     }
 }

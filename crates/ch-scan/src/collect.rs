@@ -15,6 +15,9 @@ pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 pub struct CollectOptions {
     /// Read every named file as this format instead of recognising it by name.
     pub force: Option<Format>,
+    /// Skip what `.gitignore` files (and `.ignore` files) in the walked folders
+    /// exclude, as git would.
+    pub gitignore: bool,
 }
 
 /// One file read.
@@ -71,7 +74,11 @@ pub fn collect(paths: &[PathBuf], options: &CollectOptions) -> Collected {
             for db in crate::image::scan_rootfs_databases(path, &root, &mut out) {
                 read.insert(fs::canonicalize(&db).unwrap_or(db));
             }
-            walk(path, &mut out, &mut read);
+            if options.gitignore {
+                walk_gitignore(path, &mut out, &mut read);
+            } else {
+                walk(path, &mut out, &mut read);
+            }
         } else {
             let format = options
                 .force
@@ -134,6 +141,38 @@ fn walk(root: &Path, out: &mut Collected, read: &mut HashSet<PathBuf>) {
                     files.push((path, format));
                 }
             }
+        }
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, format) in files {
+        read_file(&path, Some(format), false, out, read);
+    }
+}
+
+/// [`walk`], leaving out what `.gitignore` files exclude (without needing a git
+/// repository), as `git status` would.
+fn walk_gitignore(root: &Path, out: &mut Collected, read: &mut HashSet<PathBuf>) {
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_exclude(false)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| e.file_name() != ".git")
+        .sort_by_file_path(|a, b| a.cmp(b))
+        .build();
+    let mut files = Vec::new();
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                let path = e.into_path();
+                if let Some(format) = file_name(&path).and_then(Format::detect) {
+                    files.push((path, format));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => out.errors.push(e.to_string()),
         }
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));

@@ -58,6 +58,9 @@ pub(crate) struct InputArgs {
     /// `Cargo.lock`, `package-lock.json`, `requirements.txt`, `go.mod`, …).
     #[arg(long = "as", value_name = "FORMAT")]
     pub(crate) as_format: Option<String>,
+    /// In folders, skip what `.gitignore` files exclude.
+    #[arg(long)]
+    pub(crate) gitignore: bool,
 }
 
 #[derive(Debug, Args)]

@@ -74,7 +74,13 @@ pub(super) fn collect_inputs(input: &InputArgs) -> Result<Collected> {
             )
         })?),
     };
-    let collected = collect(&input.paths, &CollectOptions { force });
+    let collected = collect(
+        &input.paths,
+        &CollectOptions {
+            force,
+            gitignore: input.gitignore,
+        },
+    );
     for w in &collected.warnings {
         warn(w);
     }

@@ -455,6 +455,12 @@ fn scans_of_real_ecosystems_agree_with_query() {
   {"type": "library", "name": "kernel", "purl": "pkg:rpm/almalinux/kernel@4.18.0-80.el8?distro=almalinux-8"}
 ]}"#,
     );
+    write(
+        dir.path(),
+        "renv.lock",
+        r#"{"R": {"Version": "4.3.1", "Repositories": [{"Name": "CRAN", "URL": "https://cloud.r-project.org"}]},
+  "Packages": {"readxl": {"Package": "readxl", "Version": "1.0.0", "Source": "Repository", "Repository": "CRAN"}}}"#,
+    );
     let run = ch(
         &db,
         &["scan", dir.path().to_str().unwrap(), "--format", "json"],
@@ -482,6 +488,7 @@ fn scans_of_real_ecosystems_agree_with_query() {
         [
             "AlmaLinux:8",
             "Alpine:v3.9",
+            "CRAN",
             "Go",
             "Packagist",
             "PyPI",
@@ -890,5 +897,97 @@ fn vex_not_affected_and_fixed_statements_suppress_others_do_not() {
             .starts_with("error: requirements.txt:1: invalid JSON"),
         "{}",
         run.stderr
+    );
+}
+
+/// Every SBOM the CycloneDX project ships as valid is read without a word; every
+/// one it ships as invalid is refused or read with a warning naming the violation.
+#[test]
+fn cyclonedx_example_boms_are_read_or_refused_never_silently() {
+    let Some(data) = shared_data() else { return };
+    let (_d, db) = temp_db();
+    let mut counts = [0usize; 3];
+    for version in ["1.4", "1.5", "1.6", "1.7"] {
+        let dir = data.join("examples/cyclonedx").join(version);
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for path in files
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        {
+            let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+            let run = ch(
+                &db,
+                &[
+                    "inventory",
+                    path.to_str().unwrap(),
+                    "--as",
+                    "cyclonedx",
+                    "--format",
+                    "json",
+                ],
+            );
+            assert!(!run.stderr.contains("panicked"), "{name}: {}", run.stderr);
+            if name.starts_with("valid-") {
+                assert_eq!(run.code, 0, "{version}/{name}: {}", run.stderr);
+                assert_eq!(run.stderr, "", "{version}/{name}");
+                counts[0] += 1;
+            } else if run.code == 2 {
+                let e = run.user_error();
+                assert!(
+                    e.contains("not a valid CycloneDX") || e.contains("bomFormat"),
+                    "{version}/{name}: {e}"
+                );
+                counts[1] += 1;
+            } else {
+                assert_eq!(run.code, 0, "{version}/{name}: {}", run.stderr);
+                assert!(
+                    run.stderr.contains("warning: ") && run.stderr.contains("not valid CycloneDX"),
+                    "{version}/{name}: silent"
+                );
+                counts[2] += 1;
+            }
+        }
+    }
+    // [valid read, invalid refused, invalid read with a warning]
+    assert!(
+        counts[0] > 150 && counts[1] > 20 && counts[2] > 50,
+        "{counts:?}"
+    );
+}
+
+#[test]
+fn gitignore_is_honoured_when_asked() {
+    let (_d, db) = temp_db();
+    let dir = project();
+    write(dir.path(), ".gitignore", "# built output\n/web/\n");
+    write(dir.path(), "dev/.gitignore", "requirements-dev.txt\n");
+    let files = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["inventory", ".", "--format", "json"];
+        all.extend(args);
+        let run = ch_in(Some(dir.path()), &db, &all, None);
+        let v: serde_json::Value = serde_json::from_str(run.ok()).unwrap();
+        v["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["file"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        files(&[]),
+        [
+            "dev/requirements-dev.txt",
+            "requirements.txt",
+            "web/package-lock.json"
+        ]
+    );
+    // Ignored by the walk; still read when another file includes it.
+    assert_eq!(
+        files(&["--gitignore"]),
+        ["requirements.txt", "dev/requirements-dev.txt"]
     );
 }
