@@ -86,6 +86,16 @@ pub(crate) enum ScanFormat {
     Markdown,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Colour {
+    /// On a terminal, unless NO_COLOR is set or TERM is `dumb`.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct ScanArgs {
     #[command(flatten)]
@@ -104,6 +114,10 @@ pub(crate) struct ScanArgs {
     /// statements suppress findings; repeat for several.
     #[arg(long, value_name = "FILE")]
     pub(crate) vex: Vec<PathBuf>,
+    /// Colour in the table: `auto` (on a terminal, unless NO_COLOR is set),
+    /// `always`, `never`.
+    #[arg(long, value_enum, default_value_t = Colour::Auto, value_name = "WHEN")]
+    pub(crate) color: Colour,
     /// Use no network: fail when the database is missing or lacks an ecosystem
     /// the inputs need, instead of downloading it.
     #[arg(long)]

@@ -991,3 +991,35 @@ fn gitignore_is_honoured_when_asked() {
         ["requirements.txt", "dev/requirements-dev.txt"]
     );
 }
+
+#[test]
+fn the_table_is_coloured_only_when_asked_or_on_a_terminal() {
+    let (_d, db) = fixture_db();
+    let dir = project();
+    let plain = ch_in(Some(dir.path()), &db, &["scan", "."], None);
+    assert!(!plain.stdout.contains('\x1b'), "not a terminal: no colour");
+    let run = ch_in(
+        Some(dir.path()),
+        &db,
+        &["scan", ".", "--color", "always"],
+        None,
+    );
+    assert!(
+        run.stdout
+            .starts_with("\x1b[1;31mEX-2024-1\x1b[0m (CVE-2024-1001, GHSA-demo-0001)\n"),
+        "{:?}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("\x1b[32mupgrade to 1.3\x1b[0m\n"),
+        "{:?}",
+        run.stdout
+    );
+    // Without the escapes, the same text.
+    let stripped = run
+        .stdout
+        .replace("\x1b[1;31m", "")
+        .replace("\x1b[32m", "")
+        .replace("\x1b[0m", "");
+    assert_eq!(stripped, plain.stdout);
+}

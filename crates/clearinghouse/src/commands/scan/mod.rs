@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::inventory::{collect_inputs, inputs_out, report_errors, InputOut, SourceOut};
 use super::open_existing;
-use crate::cli::{ScanArgs, ScanFormat};
+use crate::cli::{Colour, ScanArgs, ScanFormat};
 use crate::output::{hinted, json, note, print};
 use crate::settings;
 
@@ -104,7 +104,7 @@ pub(crate) fn run(db: Option<PathBuf>, quiet: bool, args: ScanArgs) -> Result<Ex
     }
     let text = match args.format {
         ScanFormat::Json => json(&output(&collected, &matched))?,
-        ScanFormat::Table => table(&collected, &matched),
+        ScanFormat::Table => table(&collected, &matched, use_colour(&args)),
         ScanFormat::Sarif => json(&sarif::log(&matched))?,
         ScanFormat::Cyclonedx => json(&cyclonedx::bom(&matched, &now_rfc3339()))?,
         ScanFormat::Markdown => markdown::render(&matched),
@@ -386,12 +386,33 @@ fn finding_out(f: &Finding) -> FindingOut<'_> {
     }
 }
 
-fn table(collected: &Collected, matched: &Matched) -> String {
+/// Whether the table is coloured: `--color`, and for `auto` a terminal on
+/// standard output, no `NO_COLOR` (<https://no-color.org>) and a `TERM` other
+/// than `dumb`.
+fn use_colour(args: &ScanArgs) -> bool {
+    match args.color {
+        Colour::Always => true,
+        Colour::Never => false,
+        Colour::Auto => {
+            args.output.is_none()
+                && std::io::IsTerminal::is_terminal(&std::io::stdout())
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").is_ok_and(|t| t != "dumb")
+        }
+    }
+}
+
+fn table(collected: &Collected, matched: &Matched, colour: bool) -> String {
+    let (bold_red, green, reset) = if colour {
+        ("\x1b[1;31m", "\x1b[32m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
     let mut out = String::new();
     let mut findings = open_findings(matched).peekable();
     while let Some(first) = findings.next() {
         let v = &first.vulnerability;
-        let _ = write!(out, "{}", v.id);
+        let _ = write!(out, "{bold_red}{}{reset}", v.id);
         if !v.aliases.is_empty() {
             let _ = write!(out, " ({})", v.aliases.join(", "));
         }
@@ -422,7 +443,18 @@ fn table(collected: &Collected, matched: &Matched) -> String {
             })
             .collect();
         let cols = crate::output::columns(&["  PACKAGE", "VERSION", "FOUND IN", "FIX"], &rows);
-        out.push_str(&cols);
+        // The fix is the last column: colouring it leaves the alignment alone.
+        for line in cols.lines() {
+            match line.rfind("upgrade to ") {
+                Some(i) if colour => {
+                    let _ = writeln!(out, "{}{green}{}{reset}", &line[..i], &line[i..]);
+                }
+                _ => {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+        }
         out.push('\n');
     }
     let suppressed: Vec<&Finding> = matched
