@@ -18,11 +18,10 @@
 
 use std::collections::HashSet;
 
-use ch_types::Purl;
 use serde_json::{Map, Value};
 
 use crate::lines::JsonCursor;
-use crate::{parse_json, InventoryError, Package, Parsed, Source};
+use crate::{parse_json, InventoryError, Parsed, Source};
 
 struct Reader<'a> {
     file: &'a str,
@@ -370,44 +369,17 @@ impl Reader<'_> {
             file: file.to_owned(),
             line,
         };
-        let parsed_purl = purl.map(Purl::parse);
-        let osv = match &parsed_purl {
-            Some(Ok(p)) => p.to_osv().map(|(eco, n)| (eco, n, p.version.clone())),
-            Some(Err(e)) => {
-                self.parsed
-                    .warnings
-                    .push(format!("{at}: `{here}.purl`: {e}"));
-                None
-            }
-            None => None,
-        };
-        let package = match osv {
-            Some((ecosystem, osv_name, purl_version)) => Package {
-                ecosystem: Some(ecosystem),
-                name: osv_name,
-                version: purl_version
-                    .or(version.map(str::to_owned))
-                    .unwrap_or_default(),
-                purl: purl.map(str::to_owned),
-                source,
-                direct,
-            },
-            None => {
-                let Some(name) = name else {
-                    self.parsed.warnings.push(format!(
-                        "{at}: `{here}` has neither `name` nor a usable `purl`; skipped"
-                    ));
-                    return;
-                };
-                Package {
-                    ecosystem: None,
-                    name: name.to_owned(),
-                    version: version.unwrap_or_default().to_owned(),
-                    purl: purl.map(str::to_owned),
-                    source,
-                    direct,
-                }
-            }
+        let (package, purl_error) = crate::sbom_package(name, version, purl, source, direct);
+        if let Some(e) = purl_error {
+            self.parsed
+                .warnings
+                .push(format!("{at}: `{here}.purl`: {e}"));
+        }
+        let Some(package) = package else {
+            self.parsed.warnings.push(format!(
+                "{at}: `{here}` has neither `name` nor a usable `purl`; skipped"
+            ));
+            return;
         };
         if name.is_none() {
             self.parsed

@@ -12,7 +12,9 @@
 //! | Format | Recognised file names | Reader |
 //! |---|---|---|
 //! | CycloneDX 1.2–1.7 JSON | `bom.json`, `*.cdx.json`, or any `.json` whose `bomFormat` is `CycloneDX` | [`Format::CycloneDxJson`] |
+//! | CycloneDX 1.2–1.7 XML | `bom.xml`, `*.cdx.xml`, or any XML whose root is a `<bom>` in a CycloneDX namespace | [`Format::CycloneDxXml`] |
 //! | SPDX 2.2/2.3 JSON | `*.spdx.json`, or any `.json` with `spdxVersion` | [`Format::SpdxJson`] |
+//! | SPDX 2.2/2.3 tag-value | `*.spdx`, or any text whose first line (after comments) is `SPDXVersion:` | [`Format::SpdxTagValue`] |
 //! | Cargo.lock (v1–v4) | `Cargo.lock` | [`Format::CargoLock`] |
 //! | npm lockfile v1–v3 | `package-lock.json`, `npm-shrinkwrap.json` | [`Format::NpmLock`] |
 //! | pip requirements | `requirements*.txt`, `*.requirements.txt`, `requirements/*.txt` (by the caller) | [`Format::Requirements`] |
@@ -39,6 +41,7 @@ mod cargo;
 mod composer;
 mod conan;
 mod cyclonedx;
+mod cyclonedx_xml;
 mod gemfile;
 mod gomod;
 mod gradle;
@@ -56,13 +59,14 @@ mod pubspec;
 mod renv;
 mod requirements;
 mod spdx;
+mod spdx_tv;
 mod uv;
 mod yaml;
 mod yarn;
 
 use std::fmt;
 
-use ch_types::{Ecosystem, EcosystemKind, Purl};
+use ch_types::{Ecosystem, EcosystemKind, Purl, PurlError};
 
 pub use os::{read_apk_installed, read_dpkg_status, read_rpm_headers, OsRelease};
 
@@ -182,6 +186,8 @@ formats! {
     NuGetLock => "packages.lock.json", "NuGet's packages.lock.json.";
     ConanLock => "conan.lock", "Conan's conan.lock, lockfile versions 0.4 and 0.5.";
     RenvLock => "renv.lock", "renv's renv.lock, for R.";
+    CycloneDxXml => "cyclonedx-xml", "CycloneDX 1.2–1.7, XML.";
+    SpdxTagValue => "spdx-tv", "SPDX 2.2 or 2.3, tag-value.";
 }
 
 impl Format {
@@ -192,6 +198,8 @@ impl Format {
         match lower.as_str() {
             "cyclonedx" | "cdx" | "cyclonedx-json" => Some(Format::CycloneDxJson),
             "spdx" | "spdx-json" => Some(Format::SpdxJson),
+            "cdx-xml" => Some(Format::CycloneDxXml),
+            "spdx-tag-value" | "spdx-tagvalue" => Some(Format::SpdxTagValue),
             _ => Format::ALL
                 .iter()
                 .copied()
@@ -226,6 +234,9 @@ impl Format {
             "bom.json" | "sbom.cdx.json" => Format::CycloneDxJson,
             n if n.ends_with(".cdx.json") => Format::CycloneDxJson,
             n if n.ends_with(".spdx.json") => Format::SpdxJson,
+            "bom.xml" => Format::CycloneDxXml,
+            n if n.ends_with(".cdx.xml") => Format::CycloneDxXml,
+            n if n.ends_with(".spdx") => Format::SpdxTagValue,
             n if n.ends_with(".txt")
                 && (n.starts_with("requirements") || n.ends_with("requirements.txt")) =>
             {
@@ -235,20 +246,26 @@ impl Format {
         })
     }
 
-    /// The format of a JSON SBOM whose name says nothing, from its first bytes:
-    /// `"bomFormat"` for CycloneDX, `"spdxVersion"` for SPDX.
+    /// The format of an SBOM whose name says nothing, from its first bytes: JSON
+    /// with `"bomFormat"` is CycloneDX and with `"spdxVersion"` SPDX; XML whose root
+    /// element is a `<bom>` in a CycloneDX namespace is CycloneDX; text whose first
+    /// line other than comments starts `SPDXVersion:` is SPDX tag-value.
     pub fn sniff(bytes: &[u8]) -> Option<Format> {
         let head = &bytes[..bytes.len().min(64 * 1024)];
         let text = String::from_utf8_lossy(head);
-        if !text.trim_start().starts_with('{') {
-            return None;
-        }
-        if text.contains("\"bomFormat\"") {
-            Some(Format::CycloneDxJson)
-        } else if text.contains("\"spdxVersion\"") {
-            Some(Format::SpdxJson)
+        let text = text.trim_start_matches('\u{feff}').trim_start();
+        if text.starts_with('{') {
+            if text.contains("\"bomFormat\"") {
+                Some(Format::CycloneDxJson)
+            } else if text.contains("\"spdxVersion\"") {
+                Some(Format::SpdxJson)
+            } else {
+                None
+            }
+        } else if text.starts_with('<') {
+            cyclonedx_xml::is_cyclonedx(text).then_some(Format::CycloneDxXml)
         } else {
-            None
+            spdx_tv::starts_like_spdx(text).then_some(Format::SpdxTagValue)
         }
     }
 }
@@ -285,6 +302,8 @@ pub fn read(format: Format, file: &str, bytes: &[u8]) -> Result<Parsed, Inventor
         Format::NuGetLock => nuget::read(file, text),
         Format::ConanLock => conan::read(file, text),
         Format::RenvLock => renv::read(file, text),
+        Format::CycloneDxXml => cyclonedx_xml::read(file, text),
+        Format::SpdxTagValue => spdx_tv::read(file, text),
     }
 }
 
@@ -306,6 +325,47 @@ pub(crate) fn package(
         source,
         direct,
     }
+}
+
+/// An SBOM's entry (a CycloneDX component, an SPDX package) as a package. Where
+/// its purl names an OSV ecosystem, the ecosystem and name come from the purl, and
+/// the version from the purl, else `version`; otherwise the entry is listed by its
+/// `name` and `version` without an ecosystem (`None` when it has no name either).
+/// The purl is kept as written. A purl that does not parse is returned alongside,
+/// for the reader to warn about in its format's terms.
+pub(crate) fn sbom_package(
+    name: Option<&str>,
+    version: Option<&str>,
+    purl: Option<&str>,
+    source: Source,
+    direct: Option<bool>,
+) -> (Option<Package>, Option<PurlError>) {
+    let (osv, error) = match purl.map(Purl::parse) {
+        Some(Ok(p)) => (p.to_osv().map(|(eco, n)| (eco, n, p.version)), None),
+        Some(Err(e)) => (None, Some(e)),
+        None => (None, None),
+    };
+    let package = match osv {
+        Some((ecosystem, osv_name, purl_version)) => Some(Package {
+            ecosystem: Some(ecosystem),
+            name: osv_name,
+            version: purl_version
+                .or(version.map(str::to_owned))
+                .unwrap_or_default(),
+            purl: purl.map(str::to_owned),
+            source,
+            direct,
+        }),
+        None => name.map(|name| Package {
+            ecosystem: None,
+            name: name.to_owned(),
+            version: version.unwrap_or_default().to_owned(),
+            purl: purl.map(str::to_owned),
+            source,
+            direct,
+        }),
+    };
+    (package, error)
 }
 
 /// Parses JSON, turning serde's error into one naming the line.
@@ -396,6 +456,23 @@ mod tests {
         );
         assert_eq!(Format::detect("conan.lock"), Some(Format::ConanLock));
         assert_eq!(Format::detect("renv.lock"), Some(Format::RenvLock));
+        assert_eq!(Format::detect("bom.xml"), Some(Format::CycloneDxXml));
+        assert_eq!(Format::detect("BOM.XML"), Some(Format::CycloneDxXml));
+        assert_eq!(Format::detect("app.cdx.xml"), Some(Format::CycloneDxXml));
+        assert_eq!(Format::detect("app.xml"), None);
+        assert_eq!(Format::detect("example1.spdx"), Some(Format::SpdxTagValue));
+        assert_eq!(Format::detect("x.spdx.yaml"), None);
+        assert_eq!(
+            Format::from_name("cyclonedx-xml"),
+            Some(Format::CycloneDxXml)
+        );
+        assert_eq!(Format::from_name("cdx-xml"), Some(Format::CycloneDxXml));
+        assert_eq!(Format::from_name("bom.xml"), Some(Format::CycloneDxXml));
+        assert_eq!(Format::from_name("spdx-tv"), Some(Format::SpdxTagValue));
+        assert_eq!(
+            Format::from_name("SPDX-tag-value"),
+            Some(Format::SpdxTagValue)
+        );
         assert_eq!(Format::from_name("pom.xml"), Some(Format::PomXml));
         assert_eq!(
             Format::from_name("buildscript-gradle.lockfile"),
@@ -414,6 +491,35 @@ mod tests {
         for f in Format::ALL {
             assert_eq!(Format::from_name(f.name()), Some(*f), "{f:?}");
         }
+    }
+
+    /// The shared data's examples of a format, `examples/{name}`; `None` (and a
+    /// message) outside CI when the shared data is absent; in CI its absence fails.
+    pub(crate) fn shared_examples(name: &str) -> Option<std::path::PathBuf> {
+        let dir = ch_test_support::shared_data()?.join("examples").join(name);
+        dir.is_dir().then_some(dir)
+    }
+
+    /// The files under `dir`, at any depth, whose names end with `suffix`, sorted.
+    pub(crate) fn files_under(dir: &std::path::Path, suffix: &str) -> Vec<std::path::PathBuf> {
+        let mut found = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.ends_with(suffix))
+                {
+                    found.push(path);
+                }
+            }
+        }
+        found.sort();
+        found
     }
 
     #[test]

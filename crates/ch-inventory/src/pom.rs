@@ -359,7 +359,7 @@ impl State {
 
 /// `&amp;` → `&`, `&#38;` → `&`; an entity this file's DTD would define stays as
 /// written.
-fn entity(r: &BytesRef<'_>) -> String {
+pub(crate) fn entity(r: &BytesRef<'_>) -> String {
     if let Ok(Some(c)) = r.resolve_char_ref() {
         return c.to_string();
     }

@@ -5,11 +5,10 @@
 //! `versionInfo` without an ecosystem. SPDX 3 (JSON-LD) is a different model and is
 //! refused with a clear error.
 
-use ch_types::Purl;
 use serde_json::Value;
 
 use crate::lines::JsonCursor;
-use crate::{parse_json, InventoryError, Package, Parsed, Source};
+use crate::{parse_json, InventoryError, Parsed, Source};
 
 pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
     let doc = parse_json(file, text)?;
@@ -83,40 +82,15 @@ pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
             file: file.to_owned(),
             line,
         };
-        let osv = match purl.map(Purl::parse) {
-            Some(Ok(parsed_purl)) => parsed_purl
-                .to_osv()
-                .map(|(eco, n)| (eco, n, parsed_purl.version.clone())),
-            Some(Err(e)) => {
-                parsed.warnings.push(format!("{at}: `{here}` purl: {e}"));
-                None
-            }
-            None => None,
-        };
-        match osv {
-            Some((ecosystem, osv_name, purl_version)) => parsed.packages.push(Package {
-                ecosystem: Some(ecosystem),
-                name: osv_name,
-                version: purl_version
-                    .or(version.map(str::to_owned))
-                    .unwrap_or_default(),
-                purl: purl.map(str::to_owned),
-                source,
-                direct: None,
-            }),
-            None => match name {
-                Some(name) => parsed.packages.push(Package {
-                    ecosystem: None,
-                    name: name.to_owned(),
-                    version: version.unwrap_or_default().to_owned(),
-                    purl: purl.map(str::to_owned),
-                    source,
-                    direct: None,
-                }),
-                None => parsed
-                    .warnings
-                    .push(format!("{at}: `{here}` has no `name`; skipped")),
-            },
+        let (package, purl_error) = crate::sbom_package(name, version, purl, source, None);
+        if let Some(e) = purl_error {
+            parsed.warnings.push(format!("{at}: `{here}` purl: {e}"));
+        }
+        match package {
+            Some(package) => parsed.packages.push(package),
+            None => parsed
+                .warnings
+                .push(format!("{at}: `{here}` has no `name`; skipped")),
         }
     }
     Ok(parsed)
