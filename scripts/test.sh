@@ -54,3 +54,6 @@ cargo nextest run --workspace --locked --profile ci
 
 step "doc tests"
 cargo test --workspace --doc --locked
+
+step "fuzz targets, briefly"
+scripts/fuzz-briefly.sh

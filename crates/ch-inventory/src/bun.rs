@@ -19,7 +19,7 @@ use ch_types::EcosystemKind;
 use serde_json::Value;
 
 use crate::lines::JsonCursor;
-use crate::{parse_json, InventoryError, Package, Parsed, Source};
+use crate::{parse_json, InventoryError, Parsed, Source};
 
 const DEPENDENCY_FIELDS: [&str; 3] = ["dependencies", "devDependencies", "optionalDependencies"];
 
@@ -100,14 +100,9 @@ pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
             .strip_prefix("workspace:")
             .and_then(|path| workspaces?.get(path)?.get("version")?.as_str())
             .unwrap_or(reference);
-        parsed.packages.push(Package {
-            ecosystem: None,
-            name: name.to_owned(),
-            version: version.to_owned(),
-            purl: None,
-            source,
-            direct: is_direct,
-        });
+        parsed
+            .packages
+            .push(crate::unidentified(name, version, source, is_direct));
     }
     Ok(parsed)
 }

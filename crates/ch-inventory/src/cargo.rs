@@ -14,7 +14,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::lines::Lines;
-use crate::{InventoryError, Package, Parsed, Source};
+use crate::{InventoryError, Parsed, Source};
 
 #[derive(Deserialize)]
 struct Lockfile {
@@ -37,14 +37,7 @@ fn is_crates_io(source: &str) -> bool {
 }
 
 pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
-    let lock: Lockfile = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| Lines::new(text).line_of(s.start));
-        InventoryError::new(
-            file,
-            line,
-            format!("not a Cargo.lock: {}", e.message().trim_end()),
-        )
-    })?;
+    let lock: Lockfile = crate::parse_toml(file, text, "Cargo.lock")?;
     let lines = Lines::new(text);
     // A dependency is written `name`, `name version` or `name version (source)`.
     let mut direct: HashSet<&str> = HashSet::new();
@@ -69,14 +62,9 @@ pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
                 source,
                 is_direct,
             )),
-            _ => parsed.packages.push(Package {
-                ecosystem: None,
-                name: name.clone(),
-                version: p.version.clone(),
-                purl: None,
-                source,
-                direct: is_direct,
-            }),
+            _ => parsed
+                .packages
+                .push(crate::unidentified(name, &p.version, source, is_direct)),
         }
     }
     Ok(parsed)

@@ -12,17 +12,11 @@ use ch_types::EcosystemKind;
 use serde_json::Value;
 
 use crate::lines::JsonCursor;
-use crate::{parse_json, InventoryError, Package, Parsed, Source};
+use crate::{InventoryError, Parsed, Source};
 
 pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
-    let doc = parse_json(file, text)?;
-    let Some(obj) = doc.as_object() else {
-        return Err(InventoryError::new(
-            file,
-            Some(1),
-            "expected a JSON object (a composer.lock)",
-        ));
-    };
+    let obj = crate::parse_json_object(file, text, "a composer.lock")?;
+
     let mut cursor = JsonCursor::new(text);
     let mut parsed = Parsed::default();
     for field in ["packages", "packages-dev"] {
@@ -48,8 +42,8 @@ pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
             let line = cursor.find(name, ",").or_else(|| cursor.find(name, "}"));
             let Some(version) = entry.get("version").and_then(Value::as_str) else {
                 parsed.warnings.push(format!(
-                    "{file}{}: `{name}` has no version; skipped",
-                    line.map(|l| format!(":{l}")).unwrap_or_default()
+                    "{}: `{name}` has no version; skipped",
+                    crate::place(file, line)
                 ));
                 continue;
             };
@@ -63,14 +57,7 @@ pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
                 .is_some_and(|t| t == "path");
             let branch = version.starts_with("dev-") || version.ends_with("-dev");
             parsed.packages.push(if from_folder || branch {
-                Package {
-                    ecosystem: None,
-                    name: name.to_owned(),
-                    version: version.to_owned(),
-                    purl: None,
-                    source,
-                    direct: None,
-                }
+                crate::unidentified(name, version, source, None)
             } else {
                 let version = match version.strip_prefix(['v', 'V']) {
                     Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,

@@ -20,7 +20,7 @@ use ch_types::EcosystemKind;
 use serde_json::{Map, Value};
 
 use crate::lines::JsonCursor;
-use crate::{parse_json, InventoryError, Package, Parsed, Source};
+use crate::{InventoryError, Parsed, Source};
 
 const REQUIRES: [&str; 4] = [
     "requires",
@@ -57,14 +57,8 @@ fn reference(text: &str) -> Option<Reference<'_>> {
 }
 
 pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
-    let doc = parse_json(file, text)?;
-    let Some(obj) = doc.as_object() else {
-        return Err(InventoryError::new(
-            file,
-            Some(1),
-            "expected a JSON object (a conan.lock)",
-        ));
-    };
+    let obj = crate::parse_json_object(file, text, "a conan.lock")?;
+
     let mut cursor = JsonCursor::new(text);
     let mut reader = Reader {
         file,
@@ -167,14 +161,7 @@ impl Reader<'_> {
                     direct,
                 )
             } else {
-                Package {
-                    ecosystem: None,
-                    name: r.name.to_owned(),
-                    version: r.version.to_owned(),
-                    purl: None,
-                    source,
-                    direct,
-                }
+                crate::unidentified(r.name, r.version, source, direct)
             });
         Ok(())
     }

@@ -19,7 +19,7 @@ use std::collections::HashSet;
 
 use ch_types::EcosystemKind;
 
-use crate::{InventoryError, Package, Parsed, Source};
+use crate::{InventoryError, Parsed, Source};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Section {
@@ -83,14 +83,7 @@ pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
                     parsed.packages.push(if registry {
                         crate::package(EcosystemKind::RubyGems, name, version, source, None)
                     } else {
-                        Package {
-                            ecosystem: None,
-                            name: name.to_owned(),
-                            version: version.to_owned(),
-                            purl: None,
-                            source,
-                            direct: None,
-                        }
+                        crate::unidentified(name, version, source, None)
                     });
                 }
             }

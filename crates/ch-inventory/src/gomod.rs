@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use ch_types::EcosystemKind;
 
-use crate::{InventoryError, Package, Parsed, Source};
+use crate::{InventoryError, Parsed, Source};
 
 struct Require<'a> {
     path: &'a str,
@@ -141,14 +141,12 @@ pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
             Some(Target::Module(path, version)) => {
                 crate::package(EcosystemKind::Go, path, version, source, direct)
             }
-            Some(Target::Local(folder)) => Package {
-                ecosystem: None,
-                name: r.path.to_owned(),
-                version: format!("{} => {folder}", r.version),
-                purl: None,
+            Some(Target::Local(folder)) => crate::unidentified(
+                r.path,
+                &format!("{} => {folder}", r.version),
                 source,
                 direct,
-            },
+            ),
         });
     }
     Ok(parsed)

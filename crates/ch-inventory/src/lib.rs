@@ -368,6 +368,64 @@ pub(crate) fn sbom_package(
     (package, error)
 }
 
+/// A package that is not a registry release (a workspace member, a git, path or
+/// URL dependency, an unidentified SBOM component): listed, never matched.
+pub(crate) fn unidentified(
+    name: &str,
+    version: &str,
+    source: Source,
+    direct: Option<bool>,
+) -> Package {
+    Package {
+        ecosystem: None,
+        name: name.to_owned(),
+        version: version.to_owned(),
+        purl: None,
+        source,
+        direct,
+    }
+}
+
+/// Parses a TOML lockfile, naming the line of a syntax or shape error.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    file: &str,
+    text: &str,
+    what: &str,
+) -> Result<T, InventoryError> {
+    toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| lines::Lines::new(text).line_of(s.start));
+        InventoryError::new(
+            file,
+            line,
+            format!("not a {what}: {}", e.message().trim_end()),
+        )
+    })
+}
+
+/// Parses JSON whose top level must be an object (`what` names the format).
+pub(crate) fn parse_json_object(
+    file: &str,
+    text: &str,
+    what: &str,
+) -> Result<serde_json::Map<String, serde_json::Value>, InventoryError> {
+    match parse_json(file, text)? {
+        serde_json::Value::Object(map) => Ok(map),
+        _ => Err(InventoryError::new(
+            file,
+            Some(1),
+            format!("expected a JSON object ({what})"),
+        )),
+    }
+}
+
+/// `file:line`, or `file` where the line is unknown: the start of a warning.
+pub(crate) fn place(file: &str, line: Option<u32>) -> String {
+    match line {
+        Some(l) => format!("{file}:{l}"),
+        None => file.to_owned(),
+    }
+}
+
 /// Parses JSON, turning serde's error into one naming the line.
 pub(crate) fn parse_json(file: &str, text: &str) -> Result<serde_json::Value, InventoryError> {
     serde_json::from_str(text).map_err(|e| {

@@ -15,7 +15,7 @@
 use ch_types::EcosystemKind;
 
 use crate::lines::Lines;
-use crate::{InventoryError, Package, Parsed, Source};
+use crate::{InventoryError, Parsed, Source};
 
 /// Deeper nesting than Mix ever writes is refused rather than followed.
 const MAX_DEPTH: usize = 32;
@@ -117,14 +117,7 @@ fn entry(
             parsed.packages.push(if public {
                 crate::package(EcosystemKind::Hex, name, version, source, None)
             } else {
-                Package {
-                    ecosystem: None,
-                    name: name.clone(),
-                    version: version.clone(),
-                    purl: None,
-                    source,
-                    direct: None,
-                }
+                crate::unidentified(name, version, source, None)
             });
         }
         [Term::Atom(kind), rest @ ..] if kind == "git" => {
@@ -136,14 +129,9 @@ fn entry(
                     format!("expected `{key}` to be `{{:git, \"URL\", \"REVISION\", …}}`"),
                 ));
             };
-            parsed.packages.push(Package {
-                ecosystem: None,
-                name: key.to_owned(),
-                version: revision.clone(),
-                purl: None,
-                source,
-                direct: None,
-            });
+            parsed
+                .packages
+                .push(crate::unidentified(key, revision, source, None));
         }
         [Term::Atom(kind), ..] => parsed.warnings.push(format!(
             "{file}:{line}: `{key}` comes from a `:{kind}` source, which is not read; skipped"

@@ -16,17 +16,11 @@ use ch_types::EcosystemKind;
 use serde_json::{Map, Value};
 
 use crate::lines::JsonCursor;
-use crate::{parse_json, InventoryError, Package, Parsed, Source};
+use crate::{InventoryError, Package, Parsed, Source};
 
 pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
-    let doc = parse_json(file, text)?;
-    let Some(obj) = doc.as_object() else {
-        return Err(InventoryError::new(
-            file,
-            Some(1),
-            "expected a JSON object (an npm lockfile)",
-        ));
-    };
+    let obj = crate::parse_json_object(file, text, "an npm lockfile")?;
+
     let version = obj.get("lockfileVersion").and_then(Value::as_u64);
     let mut cursor = JsonCursor::new(text);
     let mut parsed = Parsed::default();
@@ -127,8 +121,8 @@ fn read_packages(
             .unwrap_or(installed_as);
         let Some(version) = entry.get("version").and_then(Value::as_str) else {
             parsed.warnings.push(format!(
-                "{file}{}: `{key}` has no version; skipped",
-                line.map(|l| format!(":{l}")).unwrap_or_default()
+                "{}: `{key}` has no version; skipped",
+                crate::place(file, line)
             ));
             continue;
         };
@@ -142,14 +136,7 @@ fn read_packages(
         parsed.packages.push(if registry_version(entry) {
             crate::package(EcosystemKind::Npm, name, version, source, is_direct)
         } else {
-            Package {
-                ecosystem: None,
-                name: name.to_owned(),
-                version: version.to_owned(),
-                purl: None,
-                source,
-                direct: is_direct,
-            }
+            crate::unidentified(name, version, source, is_direct)
         });
     }
     Ok(())
@@ -184,14 +171,7 @@ fn read_v1(
             parsed.packages.push(if is_registry {
                 crate::package(EcosystemKind::Npm, name, version, source, None)
             } else {
-                Package {
-                    ecosystem: None,
-                    name: name.to_owned(),
-                    version: version.to_owned(),
-                    purl: None,
-                    source,
-                    direct: None,
-                }
+                crate::unidentified(name, version, source, None)
             });
         }
         if let Some(nested) = entry.get("dependencies").and_then(Value::as_object) {

@@ -19,17 +19,11 @@ use ch_types::EcosystemKind;
 use serde_json::Value;
 
 use crate::lines::JsonCursor;
-use crate::{parse_json, InventoryError, Package, Parsed, Source};
+use crate::{InventoryError, Parsed, Source};
 
 pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
-    let doc = parse_json(file, text)?;
-    let Some(obj) = doc.as_object() else {
-        return Err(InventoryError::new(
-            file,
-            Some(1),
-            "expected a JSON object (a packages.lock.json)",
-        ));
-    };
+    let obj = crate::parse_json_object(file, text, "a packages.lock.json")?;
+
     let mut cursor = JsonCursor::new(text);
     if let Some(v) = obj
         .get("version")
@@ -82,8 +76,8 @@ pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
                 (None, true) => "",
                 (None, false) => {
                     parsed.warnings.push(format!(
-                        "{file}{}: `{name}` ({framework}) has no `resolved` version; skipped",
-                        line.map(|l| format!(":{l}")).unwrap_or_default()
+                        "{}: `{name}` ({framework}) has no `resolved` version; skipped",
+                        crate::place(file, line)
                     ));
                     continue;
                 }
@@ -108,14 +102,7 @@ pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
                 line,
             };
             parsed.packages.push(if project {
-                Package {
-                    ecosystem: None,
-                    name: name.clone(),
-                    version: version.to_owned(),
-                    purl: None,
-                    source,
-                    direct,
-                }
+                crate::unidentified(name, version, source, direct)
             } else {
                 crate::package(EcosystemKind::NuGet, name, version, source, direct)
             });

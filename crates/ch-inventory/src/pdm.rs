@@ -18,7 +18,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::lines::Lines;
-use crate::{InventoryError, Package, Parsed, Source};
+use crate::{InventoryError, Parsed, Source};
 
 #[derive(Deserialize)]
 struct Lockfile {
@@ -49,14 +49,7 @@ impl LockedPackage {
 }
 
 pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
-    let lock: Lockfile = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| Lines::new(text).line_of(s.start));
-        InventoryError::new(
-            file,
-            line,
-            format!("not a pdm.lock: {}", e.message().trim_end()),
-        )
-    })?;
+    let lock: Lockfile = crate::parse_toml(file, text, "pdm.lock")?;
     let lines = Lines::new(text);
     let mut seen: HashSet<(String, &str, bool)> = HashSet::new();
     let mut parsed = Parsed::default();
@@ -82,14 +75,7 @@ pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
         parsed.packages.push(if from_index {
             crate::package(EcosystemKind::PyPI, name, version, source, None)
         } else {
-            Package {
-                ecosystem: None,
-                name: name.clone(),
-                version: version.to_owned(),
-                purl: None,
-                source,
-                direct: None,
-            }
+            crate::unidentified(name, version, source, None)
         });
     }
     Ok(parsed)

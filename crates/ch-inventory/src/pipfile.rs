@@ -13,20 +13,14 @@ use ch_types::EcosystemKind;
 use serde_json::{Map, Value};
 
 use crate::lines::JsonCursor;
-use crate::{parse_json, InventoryError, Package, Parsed, Source};
+use crate::{InventoryError, Package, Parsed, Source};
 
 /// Entry fields that say the package is not a release from an index.
 const NOT_FROM_AN_INDEX: &[&str] = &["git", "hg", "svn", "bzr", "path", "file", "editable"];
 
 pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
-    let doc = parse_json(file, text)?;
-    let Some(obj) = doc.as_object() else {
-        return Err(InventoryError::new(
-            file,
-            Some(1),
-            "expected a JSON object (a Pipfile.lock)",
-        ));
-    };
+    let obj = crate::parse_json_object(file, text, "a Pipfile.lock")?;
+
     let mut cursor = JsonCursor::new(text);
     let mut parsed = Parsed::default();
     for group in ["default", "develop"] {
@@ -72,14 +66,7 @@ fn package(file: &str, name: &str, entry: &Map<String, Value>, line: Option<u32>
         Some(version) if from_index => {
             crate::package(EcosystemKind::PyPI, name, version, source, None)
         }
-        _ => Package {
-            ecosystem: None,
-            name: name.to_owned(),
-            version: pinned.unwrap_or(given).to_owned(),
-            purl: None,
-            source,
-            direct: None,
-        },
+        _ => crate::unidentified(name, pinned.unwrap_or(given), source, None),
     }
 }
 

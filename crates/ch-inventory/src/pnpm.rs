@@ -31,7 +31,7 @@ use std::collections::HashSet;
 use ch_types::EcosystemKind;
 
 use crate::yaml::{self, NodeKind};
-use crate::{InventoryError, Package, Parsed, Source};
+use crate::{InventoryError, Parsed, Source};
 
 const DEPENDENCY_FIELDS: [&str; 3] = ["dependencies", "devDependencies", "optionalDependencies"];
 
@@ -153,14 +153,7 @@ pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
                 is_direct,
             )
         } else {
-            Package {
-                ecosystem: None,
-                name: found.name,
-                version: found.version,
-                purl: None,
-                source,
-                direct: is_direct,
-            }
+            crate::unidentified(&found.name, &found.version, source, is_direct)
         });
     }
     Ok(parsed)

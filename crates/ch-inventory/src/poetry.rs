@@ -13,7 +13,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::lines::Lines;
-use crate::{InventoryError, Package, Parsed, Source};
+use crate::{InventoryError, Parsed, Source};
 
 #[derive(Deserialize)]
 struct Lockfile {
@@ -35,14 +35,7 @@ struct PackageSource {
 }
 
 pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
-    let lock: Lockfile = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| Lines::new(text).line_of(s.start));
-        InventoryError::new(
-            file,
-            line,
-            format!("not a poetry.lock: {}", e.message().trim_end()),
-        )
-    })?;
+    let lock: Lockfile = crate::parse_toml(file, text, "poetry.lock")?;
     let lines = Lines::new(text);
     let mut parsed = Parsed::default();
     for p in &lock.package {
@@ -55,14 +48,7 @@ pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
         parsed.packages.push(if from_index {
             crate::package(EcosystemKind::PyPI, name, &p.version, source, None)
         } else {
-            Package {
-                ecosystem: None,
-                name: name.clone(),
-                version: p.version.clone(),
-                purl: None,
-                source,
-                direct: None,
-            }
+            crate::unidentified(name, &p.version, source, None)
         });
     }
     Ok(parsed)

@@ -19,17 +19,11 @@ use ch_types::EcosystemKind;
 use serde_json::{Map, Value};
 
 use crate::lines::JsonCursor;
-use crate::{parse_json, InventoryError, Package, Parsed, Source};
+use crate::{InventoryError, Parsed, Source};
 
 pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
-    let doc = parse_json(file, text)?;
-    let Some(obj) = doc.as_object() else {
-        return Err(InventoryError::new(
-            file,
-            Some(1),
-            "expected a JSON object (an renv.lock)",
-        ));
-    };
+    let obj = crate::parse_json_object(file, text, "an renv.lock")?;
+
     let mut cursor = JsonCursor::new(text);
     let repositories: Vec<(&str, &str)> = obj
         .get("R")
@@ -69,8 +63,8 @@ pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
         let name = record.get("Package").and_then(Value::as_str).unwrap_or(key);
         let Some(version) = record.get("Version").and_then(Value::as_str) else {
             parsed.warnings.push(format!(
-                "{file}{}: `{name}` has no `Version`; skipped",
-                line.map(|l| format!(":{l}")).unwrap_or_default()
+                "{}: `{name}` has no `Version`; skipped",
+                crate::place(file, line)
             ));
             continue;
         };
@@ -82,14 +76,7 @@ pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
             .packages
             .push(match ecosystem(record, &repositories) {
                 Some(kind) => crate::package(kind, name, version, source, None),
-                None => Package {
-                    ecosystem: None,
-                    name: name.to_owned(),
-                    version: version.to_owned(),
-                    purl: None,
-                    source,
-                    direct: None,
-                },
+                None => crate::unidentified(name, version, source, None),
             });
     }
     Ok(parsed)

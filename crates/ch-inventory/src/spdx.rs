@@ -8,18 +8,12 @@
 use serde_json::Value;
 
 use crate::lines::JsonCursor;
-use crate::{parse_json, InventoryError, Parsed, Source};
+use crate::{InventoryError, Parsed, Source};
 
 pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
-    let doc = parse_json(file, text)?;
+    let obj = crate::parse_json_object(file, text, "an SPDX document")?;
     let mut cursor = JsonCursor::new(text);
-    let Some(obj) = doc.as_object() else {
-        return Err(InventoryError::new(
-            file,
-            Some(1),
-            "expected a JSON object (an SPDX document)",
-        ));
-    };
+
     let mut parsed = Parsed::default();
     match obj.get("spdxVersion").and_then(Value::as_str) {
         Some("SPDX-2.2" | "SPDX-2.3") => {}

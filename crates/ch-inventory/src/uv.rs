@@ -20,7 +20,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::lines::Lines;
-use crate::{InventoryError, Package, Parsed, Source};
+use crate::{InventoryError, Parsed, Source};
 
 #[derive(Deserialize)]
 struct Lockfile {
@@ -70,14 +70,7 @@ fn normalise(name: &str) -> String {
 }
 
 pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
-    let lock: Lockfile = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| Lines::new(text).line_of(s.start));
-        InventoryError::new(
-            file,
-            line,
-            format!("not a uv.lock: {}", e.message().trim_end()),
-        )
-    })?;
+    let lock: Lockfile = crate::parse_toml(file, text, "uv.lock")?;
     let lines = Lines::new(text);
     let members: HashSet<String> = lock.manifest.members.iter().map(|m| normalise(m)).collect();
     let is_project = |p: &LockedPackage| {
@@ -127,14 +120,12 @@ pub(crate) fn read(file: &str, text: &str) -> Result<Parsed, InventoryError> {
             (true, None) => parsed.warnings.push(format!(
                 "{file}:{line}: `{name}` is from an index but has no version; skipped"
             )),
-            (false, version) => parsed.packages.push(Package {
-                ecosystem: None,
-                name: name.clone(),
-                version: version.unwrap_or_default().to_owned(),
-                purl: None,
+            (false, version) => parsed.packages.push(crate::unidentified(
+                name,
+                version.unwrap_or_default(),
                 source,
-                direct: is_direct,
-            }),
+                is_direct,
+            )),
         }
     }
     Ok(parsed)
