@@ -88,3 +88,8 @@ pub(crate) fn columns<const N: usize>(header: &[&str; N], rows: &[[String; N]]) 
     }
     out
 }
+
+/// `1 file`, `2 files`, `0 files`.
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

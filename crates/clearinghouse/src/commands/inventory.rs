@@ -87,6 +87,15 @@ pub(super) fn collect_inputs(input: &InputArgs) -> Result<Collected> {
     Ok(collected)
 }
 
+/// When every input failed: the errors, and exit code 2, with no empty report.
+pub(super) fn nothing_read(collected: &Collected) -> Option<ExitCode> {
+    if collected.inputs.is_empty() && !collected.errors.is_empty() {
+        report_errors(collected)
+    } else {
+        None
+    }
+}
+
 /// Prints each input error as an `error:` line; the exit code for them.
 pub(super) fn report_errors(collected: &Collected) -> Option<ExitCode> {
     #[allow(clippy::print_stderr)]
@@ -98,6 +107,9 @@ pub(super) fn report_errors(collected: &Collected) -> Option<ExitCode> {
 
 pub(crate) fn run(quiet: bool, args: InventoryArgs) -> Result<ExitCode> {
     let collected = collect_inputs(&args.input)?;
+    if let Some(code) = nothing_read(&collected) {
+        return Ok(code);
+    }
     let text = match args.format {
         Format::Json => json(&InventoryOutput {
             schema_version: "1",
@@ -150,9 +162,9 @@ fn table(collected: &Collected) -> String {
     let mut out = crate::output::columns(&["ECOSYSTEM", "NAME", "VERSION", "SOURCE"], &rows);
     let _ = writeln!(
         out,
-        "{} packages in {} files",
-        collected.packages.len(),
-        collected.inputs.len()
+        "{} in {}",
+        crate::output::count(collected.packages.len(), "package", "packages"),
+        crate::output::count(collected.inputs.len(), "file", "files")
     );
     out
 }

@@ -1023,3 +1023,25 @@ fn the_table_is_coloured_only_when_asked_or_on_a_terminal() {
         .replace("\x1b[0m", "");
     assert_eq!(stripped, plain.stdout);
 }
+
+#[test]
+fn when_no_input_can_be_read_there_is_no_empty_report() {
+    let (_d, db) = fixture_db();
+    let run = ch(
+        &db,
+        &["scan", "/nonexistent/requirements.txt", "--format", "json"],
+    );
+    assert_eq!(
+        run.user_error(),
+        "error: /nonexistent/requirements.txt: no such file or folder"
+    );
+    assert_eq!(run.stdout, "", "no report of nothing");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "requirements.txt", "demo-pkg==1.3\n");
+    let run = ch_in(Some(dir.path()), &db, &["scan", "requirements.txt"], None);
+    assert_eq!(
+        run.ok(),
+        "0 known vulnerabilities in 0 of 1 package checked (1 package in 1 file; 0 without an ecosystem not checked)
+"
+    );
+}

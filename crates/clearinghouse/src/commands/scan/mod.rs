@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::inventory::{collect_inputs, inputs_out, report_errors, InputOut, SourceOut};
 use super::open_existing;
 use crate::cli::{Colour, ScanArgs, ScanFormat};
-use crate::output::{hinted, json, note, print};
+use crate::output::{count, hinted, json, note, print};
 use crate::settings;
 
 /// `scan --format json`, schema `docs/schemas/scan-v1.schema.json`.
@@ -93,6 +93,9 @@ struct SeverityOut<'a> {
 
 pub(crate) fn run(db: Option<PathBuf>, quiet: bool, args: ScanArgs) -> Result<ExitCode> {
     let collected = collect_inputs(&args.input)?;
+    if let Some(code) = super::inventory::nothing_read(&collected) {
+        return Ok(code);
+    }
     let db = advisories_for(&settings::db_path(db)?, &collected, &args, quiet)?;
     let mut matched = match_packages(&db, &collected.packages)?;
     let mut suppressions = load_suppressions(&args)?;
@@ -313,12 +316,16 @@ fn summary_line(collected: &Collected, matched: &Matched) -> String {
         format!("; {suppressed} suppressed")
     };
     format!(
-        "{} known vulnerabilities in {} of {} packages checked ({} packages in {} files; {} without an ecosystem not checked{suppressed})",
-        n_vulnerabilities(matched),
+        "{} in {} of {} checked ({} in {}; {} without an ecosystem not checked{suppressed})",
+        count(
+            n_vulnerabilities(matched),
+            "known vulnerability",
+            "known vulnerabilities"
+        ),
         n_vulnerable_packages(matched),
-        matched.n_checked,
-        collected.packages.len(),
-        collected.inputs.len(),
+        count(matched.n_checked, "package", "packages"),
+        count(collected.packages.len(), "package", "packages"),
+        count(collected.inputs.len(), "file", "files"),
         matched.n_unidentified,
     )
 }
