@@ -110,6 +110,29 @@ fn ecosystem_for(
     }
 }
 
+/// An installed package of a distribution: named and versioned as its
+/// advisories name it, its purl naming the binary package.
+fn os_package(
+    ecosystem: &Ecosystem,
+    name: &str,
+    version: &str,
+    purl: &Purl,
+    file: &str,
+    line: Option<u32>,
+) -> Package {
+    Package {
+        ecosystem: Some(ecosystem.clone()),
+        name: name.to_owned(),
+        version: version.to_owned(),
+        purl: Some(purl.to_string()),
+        source: Source {
+            file: file.to_owned(),
+            line,
+        },
+        direct: None,
+    }
+}
+
 /// One `Key: value` paragraph of a Debian control file, with its first line.
 struct Paragraph<'a> {
     line: u32,
@@ -222,17 +245,14 @@ pub fn read_dpkg_status(
             qualifiers,
             subpath: None,
         };
-        parsed.packages.push(Package {
-            ecosystem: Some(ecosystem.clone()),
-            name: name.to_owned(),
-            version: version.to_owned(),
-            purl: Some(purl.to_string()),
-            source: Source {
-                file: file.to_owned(),
-                line: Some(p.line),
-            },
-            direct: None,
-        });
+        parsed.packages.push(os_package(
+            &ecosystem,
+            name,
+            version,
+            &purl,
+            file,
+            Some(p.line),
+        ));
     }
     Ok(parsed)
 }
@@ -270,17 +290,14 @@ pub fn read_apk_installed(
             qualifiers,
             subpath: None,
         };
-        parsed.packages.push(Package {
-            ecosystem: Some(ecosystem.clone()),
-            name: name.to_owned(),
-            version: version.to_owned(),
-            purl: Some(purl.to_string()),
-            source: Source {
-                file: file.to_owned(),
-                line: Some(p.line),
-            },
-            direct: None,
-        });
+        parsed.packages.push(os_package(
+            &ecosystem,
+            name,
+            version,
+            &purl,
+            file,
+            Some(p.line),
+        ));
     }
     Ok(parsed)
 }
@@ -395,17 +412,9 @@ pub fn read_rpm_headers<'a>(
             qualifiers,
             subpath: None,
         };
-        parsed.packages.push(Package {
-            ecosystem: Some(ecosystem.clone()),
-            name,
-            version: evr,
-            purl: Some(purl.to_string()),
-            source: Source {
-                file: file.to_owned(),
-                line: None,
-            },
-            direct: None,
-        });
+        parsed
+            .packages
+            .push(os_package(&ecosystem, &name, &evr, &purl, file, None));
     }
     Ok(parsed)
 }
