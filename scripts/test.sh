@@ -35,6 +35,10 @@ if [ ! -d crates/ch-versions/tests/reference/node_modules/semver ]; then
   step "npm ci (reference: node-semver)"
   (cd crates/ch-versions/tests/reference && npm ci --silent --no-audit --no-fund)
 fi
+if ! python3 -c 'import importlib.metadata as m; assert m.version("cvss") == "3.6"' 2>/dev/null; then
+  step "pip install (reference: Red Hat's Python cvss)"
+  python3 -m pip install -q --disable-pip-version-check -r crates/ch-cvss/tests/reference/requirements.txt
+fi
 command -v cargo-nextest >/dev/null || cargo install --locked cargo-nextest
 # the peer the scan's findings are compared with on Cargo.lock files (tests/it/peers.rs)
 if ! command -v cargo-audit >/dev/null && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo-audit" ]; then

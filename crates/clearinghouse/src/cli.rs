@@ -46,6 +46,23 @@ pub(crate) enum Command {
     /// Exit code: 0 nothing found, 1 findings, 2 an input or the database failed
     /// (the other inputs are still scanned and reported).
     Scan(ScanArgs),
+    /// Score CVSS vectors (v2.0, v3.0, v3.1, v4.0): one JSON object per vector.
+    ///
+    /// Output: one JSON line per vector (schema: docs/schemas/cvss-v1.schema.json).
+    /// Exit code 2 when a vector is malformed (with --batch: after every line is answered).
+    Cvss(CvssArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CvssArgs {
+    /// Vectors, e.g. `CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H`, `CVSS:4.0/…`, or
+    /// a v2 vector as NVD writes it (`AV:N/AC:L/Au:N/C:P/I:P/A:P`).
+    #[arg(required_unless_present = "batch", value_name = "VECTOR")]
+    pub(crate) vectors: Vec<String>,
+    /// Read vectors from standard input, one per line, and answer each line in order
+    /// (an `{"error": …}` line for a malformed one).
+    #[arg(long, conflicts_with = "vectors")]
+    pub(crate) batch: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod advisory;
+mod cvss;
 mod db;
 mod inventory;
 mod query;
@@ -27,6 +28,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Version(cmd) => version::run(cmd),
         Command::Inventory(args) => inventory::run(quiet, args),
         Command::Scan(args) => scan::run(cli.db, quiet, args),
+        Command::Cvss(args) => cvss::run(args),
     }
 }
 

@@ -1,6 +1,7 @@
 //! End-to-end tests: the real binary, real files, real loopback servers.
 #![allow(clippy::unwrap_used, unreachable_pub)]
 
+mod cvss;
 mod data;
 mod db;
 mod image;
