@@ -28,8 +28,43 @@ fn with_suffix(vectors: Vec<String>, suffix: &str) -> Vec<String> {
     vectors.into_iter().map(|v| v + suffix).collect()
 }
 
+/// Every `severity[].score` of the given type in the shared OSV exports (advisory-level
+/// and per affected package): the vectors a scan actually scores.
+fn osv_vectors(kind: &str) -> Vec<String> {
+    let Some(data) = ch_test_support::shared_data() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let Ok(dirs) = std::fs::read_dir(&data) else {
+        return out;
+    };
+    for dir in dirs.flatten() {
+        let zip = dir.path().join("all.zip");
+        if !zip.is_file() {
+            continue;
+        }
+        for (_, record) in ch_test_support::osv_zip_records(&zip) {
+            let affected = record["affected"].as_array().cloned().unwrap_or_default();
+            let lists =
+                std::iter::once(&record["severity"]).chain(affected.iter().map(|a| &a["severity"]));
+            for list in lists {
+                for s in list.as_array().into_iter().flatten() {
+                    if s["type"] == kind {
+                        if let Some(v) = s["score"].as_str() {
+                            out.push(v.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 fn bench(c: &mut Criterion) {
     let sets = [
+        ("OSV CVSS_V3", osv_vectors("CVSS_V3")),
+        ("OSV CVSS_V4", osv_vectors("CVSS_V4")),
         ("v2.0", vectors("cvssv2_simple.tsv", "")),
         ("v3.1", vectors("cvssv3.1_simple.tsv", "CVSS:3.1/")),
         ("v4.0", {
