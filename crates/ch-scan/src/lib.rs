@@ -11,6 +11,7 @@
 
 mod collect;
 mod image;
+mod rating;
 mod suppress;
 
 use std::collections::BTreeMap;
@@ -21,6 +22,7 @@ use ch_types::{normalize_name, Ecosystem};
 
 pub use collect::{collect, CollectOptions, Collected, InputFile, MAX_FILE_BYTES};
 pub use image::MAX_IMAGE_BYTES;
+pub use rating::{rate, Rating, Threshold};
 pub use suppress::{Suppression, SuppressionError, SuppressionKind, Suppressions};
 
 /// One vulnerability affecting one package version.
@@ -40,6 +42,8 @@ pub struct Finding {
     pub direct: Option<bool>,
     /// The vulnerability: id, aliases, fixed versions, severity, …
     pub vulnerability: VulnerabilityMatch,
+    /// The highest rating its advisories give (`None`: none gives one).
+    pub rating: Option<Rating>,
     /// Set when an ignore or a VEX statement covers the finding: it is still
     /// reported, marked, and does not fail the scan.
     pub suppression: Option<Suppression>,
@@ -54,7 +58,8 @@ pub struct Matched {
     pub n_checked: usize,
     /// Packages without an ecosystem (local, git or unidentified), not checked.
     pub n_unidentified: usize,
-    /// Problems with single packages (a version the ecosystem cannot parse).
+    /// Problems with single packages (a version the ecosystem cannot parse) and with
+    /// advisories (a malformed CVSS vector).
     pub warnings: Vec<String>,
 }
 
@@ -130,6 +135,12 @@ pub fn match_packages(db: &AdvisoryDb, packages: &[Package]) -> Result<Matched, 
             }
         };
         for vulnerability in found {
+            let (rating, problems) = rate(&vulnerability);
+            for p in problems {
+                if !matched.warnings.contains(&p) {
+                    matched.warnings.push(p);
+                }
+            }
             matched.findings.push(Finding {
                 ecosystem: occ.ecosystem.clone(),
                 name: occ.first.name.clone(),
@@ -138,6 +149,7 @@ pub fn match_packages(db: &AdvisoryDb, packages: &[Package]) -> Result<Matched, 
                 locations: occ.locations.clone(),
                 direct: occ.direct,
                 vulnerability,
+                rating,
                 suppression: None,
             });
         }

@@ -113,6 +113,15 @@ pub(crate) enum Colour {
     Never,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FailOn {
+    Any,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct ScanArgs {
     #[command(flatten)]
@@ -123,6 +132,14 @@ pub(crate) struct ScanArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+    /// Exit 1 only for open findings rated at or above this severity (the highest CVSS
+    /// score their advisories give): `any`, `low`, `medium`, `high`, `critical`.
+    /// Findings no advisory rates count as reaching any threshold.
+    #[arg(long, value_enum, default_value_t = FailOn::Any, value_name = "SEVERITY")]
+    pub(crate) fail_on: FailOn,
+    /// Let findings that no advisory rates pass `--fail-on` (they are still reported).
+    #[arg(long)]
+    pub(crate) ignore_unrated: bool,
     /// Ignores (`[[ignore]]` with `id`, `reason`, optional `expires`, `ecosystem`,
     /// `package`) [default: ./clearinghouse.toml when it exists].
     #[arg(long, value_name = "FILE")]

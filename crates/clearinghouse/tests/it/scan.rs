@@ -105,8 +105,15 @@ fn scan_reports_one_finding_per_package_and_vulnerability_with_every_location() 
     assert_eq!(
         v["summary"],
         serde_json::json!({"packages": 5, "checked": 4, "unidentified": 0,
-            "vulnerable_packages": 2, "vulnerabilities": 2, "findings": 2, "suppressed": 0})
+            "vulnerable_packages": 2, "vulnerabilities": 2, "findings": 2, "suppressed": 0,
+            "by_severity": {"critical": 1, "high": 0, "medium": 0, "low": 0, "none": 0, "unrated": 1}})
     );
+    assert_eq!(
+        demo["rating"],
+        serde_json::json!({"severity": "CRITICAL", "score": 9.8, "type": "CVSS_V3",
+            "vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"})
+    );
+    assert_eq!(lib["rating"], serde_json::Value::Null);
     let inputs: Vec<&str> = v["inputs"]
         .as_array()
         .unwrap()
@@ -136,7 +143,7 @@ fn scan_table_groups_findings_by_vulnerability() {
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     insta::assert_snapshot!(run.stdout, @r"
-    EX-2024-1 (CVE-2024-1001, GHSA-demo-0001)
+    EX-2024-1 (CVE-2024-1001, GHSA-demo-0001) [CRITICAL 9.8]
       Template injection in demo-pkg
       PACKAGE        VERSION  FOUND IN                                        FIX
       PyPI Demo_Pkg  1.1      requirements.txt:2, dev/requirements-dev.txt:1  upgrade to 1.3
@@ -683,10 +690,10 @@ fn markdown_output_is_a_table_for_pull_requests() {
     insta::assert_snapshot!(run.stdout, @r"
     ### Clearinghouse: 2 known vulnerabilities in 2 of 4 packages checked
 
-    | Vulnerability | Package | Version | Found in | Fix |
-    |---|---|---|---|---|
-    | [EX-2024-1](https://osv.dev/vulnerability/EX-2024-1) (CVE-2024-1001, GHSA-demo-0001) | PyPI demo-pkg | 1.1 | `dev/requirements-dev.txt:1`, `requirements.txt:2` | upgrade to 1.3 |
-    | [EX-2024-3](https://osv.dev/vulnerability/EX-2024-3) | npm @scope/lib | 2.3.4 | `web/package-lock.json:6` | no fix known |
+    | Vulnerability | Severity | Package | Version | Found in | Fix |
+    |---|---|---|---|---|---|
+    | [EX-2024-1](https://osv.dev/vulnerability/EX-2024-1) (CVE-2024-1001, GHSA-demo-0001) | CRITICAL 9.8 | PyPI demo-pkg | 1.1 | `dev/requirements-dev.txt:1`, `requirements.txt:2` | upgrade to 1.3 |
+    | [EX-2024-3](https://osv.dev/vulnerability/EX-2024-3) | unrated | npm @scope/lib | 2.3.4 | `web/package-lock.json:6` | no fix known |
     ");
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "requirements.txt", "demo-pkg==1.3\n");
@@ -1005,8 +1012,9 @@ fn the_table_is_coloured_only_when_asked_or_on_a_terminal() {
         None,
     );
     assert!(
-        run.stdout
-            .starts_with("\x1b[1;31mEX-2024-1\x1b[0m (CVE-2024-1001, GHSA-demo-0001)\n"),
+        run.stdout.starts_with(
+            "\x1b[1;31mEX-2024-1\x1b[0m (CVE-2024-1001, GHSA-demo-0001) [CRITICAL 9.8]\n"
+        ),
         "{:?}",
         run.stdout
     );
@@ -1044,4 +1052,126 @@ fn when_no_input_can_be_read_there_is_no_empty_report() {
         "0 known vulnerabilities in 0 of 1 package checked (1 package in 1 file; 0 without an ecosystem not checked)
 "
     );
+}
+
+fn osv_record(id: &str, package: &str, severity: &[(&str, &str)]) -> String {
+    let severity: Vec<serde_json::Value> = severity
+        .iter()
+        .map(|(t, s)| serde_json::json!({"type": t, "score": s}))
+        .collect();
+    serde_json::json!({
+        "id": id, "modified": "2026-01-01T00:00:00Z", "severity": severity,
+        "affected": [{"package": {"ecosystem": "PyPI", "name": package},
+            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.0"}]}]}]
+    })
+    .to_string()
+}
+
+#[test]
+fn fail_on_compares_the_highest_rating_of_open_findings() {
+    let (dir, db) = crate::temp_db();
+    let advisories = dir.path().join("advisories");
+    std::fs::create_dir(&advisories).unwrap();
+    for (id, package, severity) in [
+        // 5.3 MEDIUM; the malformed vector is left out, with a warning
+        (
+            "TEST-MEDIUM",
+            "pkg-medium",
+            vec![
+                ("CVSS_V3", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:N"),
+                ("CVSS_V3", "CVSS:3.1/AV:N/AC:L"),
+            ],
+        ),
+        ("TEST-UNRATED", "pkg-unrated", vec![]),
+    ] {
+        std::fs::write(
+            advisories.join(format!("{id}.json")),
+            osv_record(id, package, &severity),
+        )
+        .unwrap();
+    }
+    ch(&db, &["db", "import", advisories.to_str().unwrap()]).ok();
+    let project = dir.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    std::fs::write(
+        project.join("requirements.txt"),
+        "pkg-medium==1.0\npkg-unrated==1.0\n",
+    )
+    .unwrap();
+    let ignore_unrated = dir.path().join("triage.toml");
+    std::fs::write(
+        &ignore_unrated,
+        "[[ignore]]\nid = \"TEST-UNRATED\"\nreason = \"not reachable\"\n",
+    )
+    .unwrap();
+    let req = project.join("requirements.txt");
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["scan", "--offline", req.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        ch(&db, &args)
+    };
+
+    // An unrated finding is never assumed harmless: it reaches any threshold, and
+    // the scan says so.
+    let run = scan(&["--fail-on", "critical"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("1 finding has no severity and is treated as reaching --fail-on (--ignore-unrated to let them pass)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "TEST-MEDIUM: CVSS_V3 vector `CVSS:3.1/AV:N/AC:L` left out of the rating: \
+             CVSS v3.1 vector lacks the mandatory metric `PR`"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("TEST-MEDIUM [MEDIUM 5.3]"),
+        "{}",
+        run.stdout
+    );
+    let run = scan(&["--fail-on", "critical", "--ignore-unrated"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = scan(&["--fail-on", "medium", "--ignore-unrated"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+
+    // With it triaged, only the medium finding is open.
+    let config = ["--config", ignore_unrated.to_str().unwrap()];
+    for (fail_on, code) in [
+        ("any", 1),
+        ("low", 1),
+        ("medium", 1),
+        ("high", 0),
+        ("critical", 0),
+    ] {
+        let mut extra = config.to_vec();
+        extra.extend(["--fail-on", fail_on]);
+        let run = scan(&extra);
+        assert_eq!(run.code, code, "--fail-on {fail_on}: {}", run.stderr);
+    }
+
+    let mut extra = config.to_vec();
+    extra.extend(["--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_str(&scan(&extra).stdout).unwrap();
+    let rules = &sarif["runs"][0]["tool"]["driver"]["rules"];
+    let medium = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "TEST-MEDIUM")
+        .unwrap();
+    assert_eq!(medium["properties"]["security-severity"], "5.3");
+    assert_eq!(medium["defaultConfiguration"]["level"], "warning");
+    let unrated = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "TEST-UNRATED")
+        .unwrap();
+    assert_eq!(unrated["properties"].get("security-severity"), None);
+    assert_eq!(unrated["defaultConfiguration"]["level"], "error");
 }

@@ -107,8 +107,8 @@ fn vulnerability(id: &str, findings: &[&Finding], refs: &[String]) -> Value {
     out
 }
 
-/// A CycloneDX rating from an OSV severity entry: the vector and its method
-/// (scores are computed by the prioritisation work, not here).
+/// A CycloneDX rating from an OSV severity entry: the vector and its method, with
+/// the score and severity computed from a well-formed CVSS vector.
 fn rating(kind: &str, score: &str) -> Value {
     let method = match kind {
         "CVSS_V2" => "CVSSv2",
@@ -118,10 +118,14 @@ fn rating(kind: &str, score: &str) -> Value {
         _ => "other",
     };
     if method == "other" {
-        json!({"method": method, "justification": format!("{kind}: {score}")})
-    } else {
-        json!({"method": method, "vector": score})
+        return json!({"method": method, "justification": format!("{kind}: {score}")});
     }
+    let mut out = json!({"method": method, "vector": score});
+    if let Ok(cvss) = ch_cvss::Cvss::parse(score) {
+        out["score"] = json!(cvss.score().value());
+        out["severity"] = json!(cvss.severity().as_str().to_ascii_lowercase());
+    }
+    out
 }
 
 /// A version-4-shaped UUID derived from the findings, so the same report has the

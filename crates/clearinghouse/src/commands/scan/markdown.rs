@@ -7,6 +7,7 @@ use ch_scan::Matched;
 
 use super::{
     advisory_url, fix_text, location_text, n_vulnerabilities, n_vulnerable_packages, open_findings,
+    rating_text,
 };
 
 pub(super) fn render(matched: &Matched) -> String {
@@ -39,7 +40,9 @@ pub(super) fn render(matched: &Matched) -> String {
         n_vulnerable_packages(matched),
         matched.n_checked
     );
-    out.push_str("| Vulnerability | Package | Version | Found in | Fix |\n|---|---|---|---|---|\n");
+    out.push_str(
+        "| Vulnerability | Severity | Package | Version | Found in | Fix |\n|---|---|---|---|---|---|\n",
+    );
     for f in open_findings(matched) {
         let v = &f.vulnerability;
         let mut id = format!("[{}]({})", cell(&v.id), advisory_url(&v.id));
@@ -58,7 +61,10 @@ pub(super) fn render(matched: &Matched) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "| {id} | {} {} | {} | {} | {} |",
+            "| {id} | {} | {} {} | {} | {} | {} |",
+            f.rating
+                .as_ref()
+                .map_or_else(|| "unrated".to_owned(), rating_text),
             cell(&f.ecosystem.to_string()),
             cell(&f.name),
             cell(&f.version),

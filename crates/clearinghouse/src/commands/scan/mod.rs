@@ -9,12 +9,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use ch_scan::{match_packages, Collected, Finding, Matched, Suppression, Suppressions};
+use ch_cvss::Severity;
+use ch_scan::{
+    match_packages, Collected, Finding, Matched, Rating, Suppression, Suppressions, Threshold,
+};
 use serde::Serialize;
 
 use super::inventory::{collect_inputs, inputs_out, report_errors, InputOut, SourceOut};
 use super::open_existing;
-use crate::cli::{Colour, ScanArgs, ScanFormat};
+use crate::cli::{Colour, FailOn, ScanArgs, ScanFormat};
 use crate::output::{count, hinted, json, note, print};
 use crate::settings;
 
@@ -38,6 +41,34 @@ struct Summary {
     vulnerabilities: usize,
     findings: usize,
     suppressed: usize,
+    /// Open (unsuppressed) findings by rating.
+    by_severity: BySeverity,
+}
+
+#[derive(Serialize, Default)]
+struct BySeverity {
+    critical: usize,
+    high: usize,
+    medium: usize,
+    low: usize,
+    none: usize,
+    unrated: usize,
+}
+
+fn by_severity(matched: &Matched) -> BySeverity {
+    let mut out = BySeverity::default();
+    for f in open_findings(matched) {
+        let slot = match f.rating.as_ref().map(|r| r.severity) {
+            Some(Severity::Critical) => &mut out.critical,
+            Some(Severity::High) => &mut out.high,
+            Some(Severity::Medium) => &mut out.medium,
+            Some(Severity::Low) => &mut out.low,
+            Some(Severity::None) => &mut out.none,
+            None => &mut out.unrated,
+        };
+        *slot += 1;
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -47,6 +78,7 @@ struct FindingOut<'a> {
     advisories: &'a [String],
     summary: Option<&'a str>,
     severity: Vec<SeverityOut<'a>>,
+    rating: Option<RatingOut<'a>>,
     fixed: &'a [String],
     smallest_fix: Option<&'a str>,
     published: Option<&'a str>,
@@ -82,6 +114,25 @@ struct PackageOut<'a> {
     name: &'a str,
     version: &'a str,
     purl: Option<&'a str>,
+}
+
+/// The highest rating the advisories give: severity, CVSS score, and the entry.
+#[derive(Serialize)]
+struct RatingOut<'a> {
+    severity: Severity,
+    score: Option<ch_cvss::Score>,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    vector: &'a str,
+}
+
+fn rating_out(r: &Rating) -> RatingOut<'_> {
+    RatingOut {
+        severity: r.severity,
+        score: r.score,
+        kind: &r.kind,
+        vector: &r.vector,
+    }
 }
 
 #[derive(Serialize)]
@@ -122,13 +173,49 @@ pub(crate) fn run(db: Option<PathBuf>, quiet: bool, args: ScanArgs) -> Result<Ex
     if let Some(code) = report_errors(&collected) {
         return Ok(code);
     }
-    Ok(
-        if matched.findings.iter().all(|f| f.suppression.is_some()) {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        },
-    )
+    let threshold = Threshold {
+        min: min_severity(args.fail_on),
+        unrated: !args.ignore_unrated,
+    };
+    let failing = matched
+        .findings
+        .iter()
+        .filter(|f| f.suppression.is_none() && threshold.reached_by(f.rating.as_ref()));
+    let (mut n_failing, mut n_unrated) = (0, 0);
+    for f in failing {
+        n_failing += 1;
+        n_unrated += usize::from(f.rating.is_none());
+    }
+    if n_unrated > 0 && threshold.min.is_some() {
+        crate::output::warn(&format!(
+            "{} no severity and {} treated as reaching --fail-on (--ignore-unrated to let them pass)",
+            count(n_unrated, "finding has", "findings have"),
+            if n_unrated == 1 { "is" } else { "are" }
+        ));
+    }
+    Ok(if n_failing == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `CRITICAL 9.8` (CVSS), or the label alone (`HIGH`).
+fn rating_text(r: &Rating) -> String {
+    match r.score {
+        Some(score) => format!("{} {score}", r.severity),
+        None => r.severity.to_string(),
+    }
+}
+
+fn min_severity(fail_on: FailOn) -> Option<Severity> {
+    match fail_on {
+        FailOn::Any => None,
+        FailOn::Low => Some(Severity::Low),
+        FailOn::Medium => Some(Severity::Medium),
+        FailOn::High => Some(Severity::High),
+        FailOn::Critical => Some(Severity::Critical),
+    }
 }
 
 /// The advisory database, with every ecosystem the inputs name: without
@@ -346,6 +433,7 @@ fn output<'a>(collected: &'a Collected, matched: &'a Matched) -> ScanOutput<'a> 
                 .iter()
                 .filter(|f| f.suppression.is_some())
                 .count(),
+            by_severity: by_severity(matched),
         },
         findings: matched.findings.iter().map(finding_out).collect(),
         warnings: collected
@@ -370,6 +458,7 @@ fn finding_out(f: &Finding) -> FindingOut<'_> {
             .iter()
             .map(|(kind, score)| SeverityOut { kind, score })
             .collect(),
+        rating: f.rating.as_ref().map(rating_out),
         fixed: &v.fixed,
         smallest_fix: v.smallest_fix.as_deref(),
         published: v.published.as_deref(),
@@ -422,6 +511,9 @@ fn table(collected: &Collected, matched: &Matched, colour: bool) -> String {
         let _ = write!(out, "{bold_red}{}{reset}", v.id);
         if !v.aliases.is_empty() {
             let _ = write!(out, " ({})", v.aliases.join(", "));
+        }
+        if let Some(r) = &first.rating {
+            let _ = write!(out, " [{}]", rating_text(r));
         }
         out.push('\n');
         if let Some(s) = &v.summary {

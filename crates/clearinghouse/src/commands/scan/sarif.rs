@@ -3,6 +3,7 @@
 //! file), located at the lockfile line, with a fingerprint that stays the same
 //! from run to run while the finding does.
 
+use ch_cvss::Severity;
 use ch_scan::{Finding, Matched};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -29,7 +30,7 @@ pub(super) fn log(matched: &Matched) -> Value {
             let mut result = json!({
                 "ruleId": v.id,
                 "ruleIndex": index,
-                "level": "warning",
+                "level": level(f),
                 "message": {"text": message(f)},
                 "locations": [{
                     "physicalLocation": {
@@ -70,6 +71,16 @@ pub(super) fn log(matched: &Matched) -> Value {
     })
 }
 
+/// The result level: `error` for high and critical (and unrated: never assumed
+/// harmless), `warning` for medium, `note` for low and none.
+fn level(f: &Finding) -> &'static str {
+    match f.rating.as_ref().map(|r| r.severity) {
+        None | Some(Severity::High | Severity::Critical) => "error",
+        Some(Severity::Medium) => "warning",
+        Some(Severity::Low | Severity::None) => "note",
+    }
+}
+
 fn rule(f: &Finding) -> Value {
     let v = &f.vulnerability;
     let title = match &v.summary {
@@ -83,8 +94,15 @@ fn rule(f: &Finding) -> Value {
     };
     let mut tags = vec!["security".to_owned(), "vulnerability".to_owned()];
     tags.extend(v.aliases.iter().filter(|a| a.starts_with("CVE-")).cloned());
+    let mut properties = json!({"tags": tags});
+    // GitHub code scanning ranks security alerts by this CVSS score (a string). A
+    // qualitative rating has no number, and none is invented for it.
+    if let Some(score) = f.rating.as_ref().and_then(|r| r.score) {
+        properties["security-severity"] = json!(score.to_string());
+    }
     json!({
         "id": v.id,
+        "defaultConfiguration": {"level": level(f)},
         "shortDescription": {"text": title},
         "fullDescription": {"text": format!("{title}{aliases}")},
         "helpUri": advisory_url(&v.id),
@@ -92,7 +110,7 @@ fn rule(f: &Finding) -> Value {
             "text": format!("{title}{aliases}. Fixed versions: {}. See {}", fixed_list(f), advisory_url(&v.id)),
             "markdown": format!("**{title}**{aliases}\n\nFixed versions: {}.\n\n[{}]({})", fixed_list(f), v.id, advisory_url(&v.id))
         },
-        "properties": {"tags": tags}
+        "properties": properties
     })
 }
 
