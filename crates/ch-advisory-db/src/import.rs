@@ -389,8 +389,8 @@ impl Importer<'_> {
         let withdrawn = advisory.is_withdrawn();
         self.tx
             .prepare_cached(
-                "INSERT INTO advisory (id, modified, modified_us, published, withdrawn, summary, sha256, source, imported_at, record)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO advisory (id, modified, modified_us, published, withdrawn, summary, sha256, source, imported_at, record, head)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )
             .and_then(|mut s| {
                 s.execute(params![
@@ -404,6 +404,7 @@ impl Importer<'_> {
                     self.source,
                     self.now,
                     bytes,
+                    crate::schema::head(advisory),
                 ])
             })
             .map_err(|e| self.sql(e))?;

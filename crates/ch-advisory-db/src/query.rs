@@ -417,7 +417,9 @@ impl AdvisoryDb {
     fn record_head(&self, id: &str) -> Result<Option<RecordHead>, DbError> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT record, modified_us FROM advisory WHERE id = ?1")
+            .prepare_cached(
+                "SELECT COALESCE(head, record), modified_us FROM advisory WHERE id = ?1",
+            )
             .map_err(|e| self.sql_err(e))?;
         let row = stmt
             .query_row([id], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?)))

@@ -7,8 +7,11 @@ use rusqlite::Connection;
 use crate::DbError;
 
 /// Bumped on every incompatible change; a newer file is refused, an older one migrated.
-pub(crate) const SCHEMA_VERSION: i64 = 1;
+pub(crate) const SCHEMA_VERSION: i64 = 2;
 
+// `advisory.head` (since version 2): what a match reports of the record (see
+// [`head`]), so that a scan reads a few hundred bytes per matched record instead of
+// all of it. NULL only for a record that no longer parses.
 const CREATE: &str = "
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
@@ -24,7 +27,8 @@ CREATE TABLE IF NOT EXISTS advisory (
     sha256      BLOB NOT NULL,
     source      TEXT NOT NULL,
     imported_at TEXT NOT NULL,
-    record      BLOB NOT NULL
+    record      BLOB NOT NULL,
+    head        BLOB
 );
 CREATE TABLE IF NOT EXISTS affected (
     advisory_id TEXT NOT NULL REFERENCES advisory(id) ON DELETE CASCADE,
@@ -94,8 +98,54 @@ pub(crate) fn check(conn: &Connection, path: &Path) -> Result<(), DbError> {
         });
     }
     if found < SCHEMA_VERSION {
-        // Idempotent: brings an older file up to date.
-        create(conn).map_err(|e| DbError::corrupt(path, e))?;
+        migrate(conn, found).map_err(|e| DbError::corrupt(path, e))?;
     }
     Ok(())
+}
+
+/// Brings a version-`found` file up to date, in one transaction.
+fn migrate(conn: &Connection, found: i64) -> rusqlite::Result<()> {
+    let tx = conn.unchecked_transaction()?;
+    if found < 2 {
+        tx.execute_batch("ALTER TABLE advisory ADD COLUMN head BLOB")?;
+        let rows: Vec<(String, Vec<u8>)> = tx
+            .prepare("SELECT id, record FROM advisory")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut update = tx.prepare("UPDATE advisory SET head = ?2 WHERE id = ?1")?;
+        for (id, record) in rows {
+            // A record that no longer parses keeps no head; queries then read the
+            // record itself and report it.
+            if let Ok(advisory) = serde_json::from_slice::<ch_osv::Advisory>(&record) {
+                update.execute(rusqlite::params![id, head(&advisory)])?;
+            }
+        }
+    }
+    create(&tx)?;
+    tx.commit()
+}
+
+/// The part of a record a match reports: aliases, summary, modified, published and
+/// record-level severity, as JSON with the record's own field names (so the query
+/// side reads a head and a whole record alike).
+pub(crate) fn head(advisory: &ch_osv::Advisory) -> Vec<u8> {
+    let mut head = serde_json::Map::new();
+    head.insert("modified".into(), advisory.modified.clone().into());
+    if let Some(aliases) = &advisory.aliases {
+        head.insert("aliases".into(), aliases.clone().into());
+    }
+    if let Some(summary) = &advisory.summary {
+        head.insert("summary".into(), summary.clone().into());
+    }
+    if let Some(published) = &advisory.published {
+        head.insert("published".into(), published.clone().into());
+    }
+    if let Some(severity) = &advisory.severity {
+        let list: Vec<serde_json::Value> = severity
+            .iter()
+            .map(|s| serde_json::json!({"type": s.kind, "score": s.score}))
+            .collect();
+        head.insert("severity".into(), list.into());
+    }
+    serde_json::to_vec(&head).unwrap_or_default()
 }

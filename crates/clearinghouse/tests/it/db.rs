@@ -233,3 +233,53 @@ fn database_location_comes_from_the_environment() {
     );
     assert!(dir.path().join("clearinghouse/advisories.db").is_file());
 }
+
+#[test]
+fn a_version_1_database_is_migrated_in_place_and_answers_the_same() {
+    let (_dir, db) = fixture_db();
+    let project = crate::scan::project();
+    let scan = || {
+        let run = ch(
+            &db,
+            &[
+                "scan",
+                "--offline",
+                "--format",
+                "json",
+                project.path().to_str().unwrap(),
+            ],
+        );
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let mut v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        v["inputs"] = serde_json::Value::Null;
+        v
+    };
+    let before = scan();
+    {
+        // What a version-1 file looks like: no `head` column.
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "ALTER TABLE advisory DROP COLUMN head;
+             UPDATE meta SET value = '1' WHERE key = 'schema_version';",
+        )
+        .unwrap();
+    }
+    assert_eq!(scan(), before);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let version: String = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(version, "2");
+    let without_head: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM advisory WHERE head IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(without_head, 0);
+}

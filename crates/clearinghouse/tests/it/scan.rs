@@ -25,7 +25,7 @@ const PACKAGE_LOCK: &str = r#"{
 
 /// A project with a vulnerable PyPI pin (twice, in two files), a vulnerable npm
 /// package, and clean ones.
-fn project() -> tempfile::TempDir {
+pub(crate) fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
