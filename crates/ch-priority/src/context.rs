@@ -1,0 +1,104 @@
+//! The system a finding is on: what the executive order and the directives ask about it.
+
+use std::fmt;
+use std::str::FromStr;
+
+use time::Date;
+
+/// System categories, in the order the executive order prioritises cyber defense.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    NationalSecuritySystem,
+    DepartmentOfWar,
+    CivilianFederal,
+    Other,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::NationalSecuritySystem => "national_security_system",
+            Category::DepartmentOfWar => "department_of_war",
+            Category::CivilianFederal => "civilian_federal",
+            Category::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Category {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "national_security_system" => Ok(Category::NationalSecuritySystem),
+            "department_of_war" => Ok(Category::DepartmentOfWar),
+            "civilian_federal" => Ok(Category::CivilianFederal),
+            "other" => Ok(Category::Other),
+            _ => Err(format!(
+                "unknown system category `{s}` (expected national_security_system, department_of_war, civilian_federal or other)"
+            )),
+        }
+    }
+}
+
+/// Mission Prevalence (SSVC, CISA): how much the system's mission depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MissionPrevalence {
+    Minimal,
+    Support,
+    Essential,
+}
+
+/// Public Well-Being Impact (SSVC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PublicWellBeing {
+    Minimal,
+    Material,
+    Irreversible,
+}
+
+macro_rules! names {
+    ($t:ty, $what:literal, $($v:ident => $s:literal),+) => {
+        impl $t {
+            pub fn as_str(self) -> &'static str {
+                match self { $(<$t>::$v => $s),+ }
+            }
+        }
+        impl FromStr for $t {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($s => Ok(<$t>::$v),)+
+                    _ => Err(format!(concat!("unknown ", $what, " `{}` (expected {})"), s, [$($s),+].join(", "))),
+                }
+            }
+        }
+    };
+}
+
+names!(MissionPrevalence, "mission prevalence", Minimal => "minimal", Support => "support", Essential => "essential");
+names!(PublicWellBeing, "public well-being impact", Minimal => "minimal", Material => "material", Irreversible => "irreversible");
+
+/// A system as its owner describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemContext {
+    pub name: String,
+    pub category: Category,
+    /// Reachable by unauthenticated or untrusted parties over public networks.
+    pub publicly_exposed: bool,
+    /// Since when it has been (or not been) publicly exposed, where known: a change
+    /// restarts the clock of a deadline it sets.
+    pub exposure_since: Option<Date>,
+    pub mission_prevalence: MissionPrevalence,
+    pub public_well_being: PublicWellBeing,
+    pub high_value_asset: bool,
+    /// BOD 23-01: when assets were last discovered and vulnerabilities last enumerated.
+    pub last_asset_discovery: Option<Date>,
+    pub last_vulnerability_enumeration: Option<Date>,
+}
