@@ -44,6 +44,9 @@ pub enum DbError {
     /// A version the ecosystem's ordering does not accept.
     #[error(transparent)]
     Version(#[from] ch_versions::VersionError),
+    /// Threat data (KEV, EPSS, Vulnrichment) that cannot be read.
+    #[error(transparent)]
+    Threat(#[from] ch_threat::ThreatError),
     /// An input that is not an OSV zip, folder or JSON file.
     #[error("`{}`: {reason}", path.display())]
     BadSource {

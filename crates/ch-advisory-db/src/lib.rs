@@ -20,6 +20,7 @@ mod import;
 mod matcher;
 mod query;
 mod schema;
+mod threat;
 
 pub use error::DbError;
 pub use import::{ImportReport, RecordProblem, SourceReport};
@@ -27,6 +28,7 @@ pub use matcher::{BatchResults, Matcher, MatcherStats, Query};
 pub use query::{
     EcosystemStats, PackageQuery, SourceInfo, Stats, StoredAdvisory, VulnerabilityMatch,
 };
+pub use threat::{sniff_threat, CveThreat, StoredKev, ThreatKind, ThreatReport, ThreatSources};
 
 use std::path::{Path, PathBuf};
 

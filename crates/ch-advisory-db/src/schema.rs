@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use crate::DbError;
 
 /// Bumped on every incompatible change; a newer file is refused, an older one migrated.
-pub(crate) const SCHEMA_VERSION: i64 = 2;
+pub(crate) const SCHEMA_VERSION: i64 = 3;
 
 // `advisory.head` (since version 2): what a match reports of the record (see
 // [`head`]), so that a scan reads a few hundred bytes per matched record instead of
@@ -49,6 +49,30 @@ CREATE TABLE IF NOT EXISTS alias (
     PRIMARY KEY (name, advisory_id)
 );
 CREATE INDEX IF NOT EXISTS alias_by_advisory ON alias (advisory_id);
+CREATE TABLE IF NOT EXISTS kev (
+    cve            TEXT PRIMARY KEY,
+    date_added     TEXT NOT NULL,
+    due_date       TEXT NOT NULL,
+    ransomware     TEXT NOT NULL,
+    vendor_project TEXT NOT NULL,
+    product        TEXT NOT NULL,
+    name           TEXT NOT NULL,
+    required_action TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS epss (
+    cve        TEXT PRIMARY KEY,
+    score      REAL NOT NULL,
+    percentile REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS enrichment (
+    cve              TEXT PRIMARY KEY,
+    date_updated     TEXT,
+    exploitation     TEXT,
+    automatable      TEXT,
+    technical_impact TEXT,
+    ssvc_timestamp   TEXT,
+    cvss             TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS source (
     name        TEXT PRIMARY KEY,
     kind        TEXT NOT NULL,
@@ -121,6 +145,7 @@ fn migrate(conn: &Connection, found: i64) -> rusqlite::Result<()> {
             }
         }
     }
+    // Version 3 added the threat-data tables, which `create` makes.
     create(&tx)?;
     tx.commit()
 }

@@ -299,23 +299,24 @@ fn directive(file: &str, text: &str) -> Result<Directive, PolicyError> {
                 })?;
                 let line = Some(line_of(text, spec.span().start));
                 let spec = spec.into_inner();
-                let due =
-                    match (spec.days, spec.due.as_deref()) {
-                        (Some(days), None) => Due::Days(days),
-                        (None, Some("next-system-upgrade")) => Due::NextSystemUpgrade,
-                        (None, Some(other)) => return Err(err(
+                let due = match (spec.days, spec.due.as_deref()) {
+                    (Some(days), None) => Due::Days(days),
+                    (None, Some("next-system-upgrade")) => Due::NextSystemUpgrade,
+                    (None, Some(other)) => {
+                        return Err(err(
                             line,
                             format!(
                                 "`timelines.{key}.due` is `{other}` (expected next-system-upgrade)"
                             ),
-                        )),
-                        _ => {
-                            return Err(err(
-                                line,
-                                format!("`timelines.{key}` needs exactly one of `days` and `due`"),
-                            ))
-                        }
-                    };
+                        ))
+                    }
+                    _ => {
+                        return Err(err(
+                            line,
+                            format!("`timelines.{key}` needs exactly one of `days` and `due`"),
+                        ))
+                    }
+                };
                 timelines.push(Timeline {
                     key: key.clone(),
                     name: spec.name,

@@ -18,6 +18,9 @@
 //! imported. Where `modified_id.csv` is missing, or lists more changes than
 //! [`MAX_INCREMENTAL`], the whole export is fetched again.
 
+mod threat;
+pub use threat::{synced_threats, ThreatSync};
+
 use std::io::{Read, Write};
 use std::path::Path;
 use std::time::Duration;

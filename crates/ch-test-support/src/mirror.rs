@@ -27,6 +27,8 @@ struct Ecosystem {
 #[derive(Default)]
 struct State {
     ecosystems: BTreeMap<String, Ecosystem>,
+    /// Any other file, by path (threat data feeds).
+    files: BTreeMap<String, Vec<u8>>,
     requests: Vec<String>,
 }
 
@@ -180,6 +182,14 @@ impl OsvMirror {
         eco.changed = true;
     }
 
+    /// Serves `bytes` at `path` (e.g. `feeds/known_exploited_vulnerabilities.json`).
+    pub fn put_file(&self, path: &str, bytes: Vec<u8>) {
+        let mut state = self.state.lock().expect("mirror: lock");
+        state
+            .files
+            .insert(path.trim_start_matches('/').to_owned(), bytes);
+    }
+
     /// Removes a record from an ecosystem's export.
     pub fn remove_record(&self, ecosystem: &str, id: &str) {
         let mut state = self.state.lock().expect("mirror: lock");
@@ -211,6 +221,9 @@ fn respond(state: &Mutex<State>, path: &str) -> (u16, Vec<u8>) {
     let mut state = state.lock().expect("mirror: lock");
     state.requests.push(path.to_owned());
     let path = path.trim_start_matches('/');
+    if let Some(bytes) = state.files.get(path) {
+        return (200, bytes.clone());
+    }
     if path == "ecosystems.txt" {
         let list: String = state.ecosystems.keys().map(|k| format!("{k}\n")).collect();
         return (200, list.into_bytes());

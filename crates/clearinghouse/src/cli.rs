@@ -184,8 +184,8 @@ pub(crate) struct ImportArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct SyncArgs {
-    /// Ecosystems to sync, as the source names its folders (`PyPI`, `crates.io`, `Go`, …)
-    /// [default: those synced before].
+    /// Ecosystems to sync, as the source names its folders (`PyPI`, `crates.io`, `Go`, …),
+    /// and threat data: `KEV`, `EPSS`, `Vulnrichment` [default: those synced before].
     #[arg(value_name = "ECOSYSTEM")]
     pub(crate) ecosystems: Vec<String>,
     /// Sync every ecosystem the source lists in its `ecosystems.txt`.
@@ -198,6 +198,31 @@ pub(crate) struct SyncArgs {
     #[arg(long, env = SYNC_URL_ENV, value_name = "URL",
           default_value = "https://osv-vulnerabilities.storage.googleapis.com")]
     pub(crate) base_url: String,
+    /// Where `KEV` is downloaded from (CISA's catalog JSON).
+    #[arg(
+        long,
+        env = "CLEARINGHOUSE_KEV_URL",
+        value_name = "URL",
+        default_value = "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json"
+    )]
+    pub(crate) kev_url: String,
+    /// Where `EPSS` is downloaded from (a scores CSV, gzipped or not).
+    #[arg(
+        long,
+        env = "CLEARINGHOUSE_EPSS_URL",
+        value_name = "URL",
+        default_value = "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz"
+    )]
+    pub(crate) epss_url: String,
+    /// Where `Vulnrichment` is downloaded from (a zip of CVE JSON 5 records, such as
+    /// the repository's archive).
+    #[arg(
+        long,
+        env = "CLEARINGHOUSE_VULNRICHMENT_URL",
+        value_name = "URL",
+        default_value = "https://github.com/cisagov/vulnrichment/archive/refs/heads/develop.zip"
+    )]
+    pub(crate) vulnrichment_url: String,
 }
 
 #[derive(Debug, Args)]

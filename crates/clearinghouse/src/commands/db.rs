@@ -24,6 +24,22 @@ pub(crate) fn run(db: Option<PathBuf>, quiet: bool, cmd: DbCommand) -> Result<Ex
             let mut n_valid = 0usize;
             let mut n_failed_sources = 0usize;
             for source in &args.paths {
+                if let Some(kind) = ch_advisory_db::sniff_threat(source) {
+                    match db.import_threat_path(source, kind) {
+                        Ok(report) => {
+                            n_valid += report.n_entries;
+                            note(quiet, &threat_line(source, kind, &report));
+                        }
+                        Err(e) => {
+                            n_failed_sources += 1;
+                            #[allow(clippy::print_stderr)]
+                            {
+                                eprintln!("error: {e}");
+                            }
+                        }
+                    }
+                    continue;
+                }
                 match db.import_path(source) {
                     Ok(report) => {
                         n_valid += report.n_valid();
@@ -57,20 +73,47 @@ pub(crate) fn run(db: Option<PathBuf>, quiet: bool, cmd: DbCommand) -> Result<Ex
         DbCommand::Sync(args) => {
             let mut db = AdvisoryDb::open_or_create(&path)?;
             let syncer = Syncer::new(&args.base_url);
-            let ecosystems = if args.all {
-                syncer.ecosystems()?
+            let (mut ecosystems, mut threats) = if args.all {
+                (syncer.ecosystems()?, Vec::new())
             } else if args.ecosystems.is_empty() {
                 let before = ch_sync::synced_ecosystems(&db)?;
-                if before.is_empty() {
+                let threats = ch_sync::synced_threats(&db)?;
+                if before.is_empty() && threats.is_empty() {
                     return Err(hinted(
-                        "no ecosystem to sync: none was synced into this database before",
-                        "name some, e.g. `clearinghouse db sync PyPI npm crates.io`, or use --all",
+                        "nothing to sync: no ecosystem or threat data was synced into this database before",
+                        "name some, e.g. `clearinghouse db sync PyPI npm crates.io KEV EPSS Vulnrichment`, or use --all",
                     ));
                 }
-                before
+                (before, threats)
             } else {
-                args.ecosystems.clone()
+                (args.ecosystems.clone(), Vec::new())
             };
+            // Threat data is named among the ecosystems; OSV has no ecosystem of these names.
+            ecosystems.retain(|name| match threat_kind(name) {
+                Some(kind) => {
+                    if !threats.contains(&kind) {
+                        threats.push(kind);
+                    }
+                    false
+                }
+                None => true,
+            });
+            for kind in threats {
+                let url = match kind {
+                    ch_advisory_db::ThreatKind::Kev => &args.kev_url,
+                    ch_advisory_db::ThreatKind::Epss => &args.epss_url,
+                    ch_advisory_db::ThreatKind::Vulnrichment => &args.vulnrichment_url,
+                };
+                let done = syncer.sync_threat(&mut db, kind, url)?;
+                note(
+                    quiet,
+                    &format!("{}: {} bytes from {url}", kind.as_str(), done.n_bytes),
+                );
+                note(
+                    quiet,
+                    &threat_line(std::path::Path::new(url), kind, &done.report),
+                );
+            }
             let progress = |line: &str| note(quiet, line);
             for ecosystem in &ecosystems {
                 let done = syncer.sync(&mut db, ecosystem, args.full, &progress)?;
@@ -97,9 +140,10 @@ pub(crate) fn run(db: Option<PathBuf>, quiet: bool, cmd: DbCommand) -> Result<Ex
         DbCommand::Stats(args) => {
             let db = open_existing(&path)?;
             let stats = db.stats()?;
+            let threat = db.threat_sources()?;
             let text = match args.format {
-                Format::Json => json(&stats_out(&stats))?,
-                Format::Table => stats_table(&stats),
+                Format::Json => json(&stats_out(&stats, &threat))?,
+                Format::Table => stats_table(&stats, &threat),
             };
             print(&text)?;
             Ok(ExitCode::SUCCESS)
@@ -146,6 +190,17 @@ struct StatsOut<'a> {
     last_imported: Option<&'a str>,
     age_days: Option<i64>,
     ecosystems: Vec<EcosystemOut<'a>>,
+    threat: ThreatOut<'a>,
+}
+
+#[derive(Serialize)]
+struct ThreatOut<'a> {
+    kev_catalog_version: Option<&'a str>,
+    kev_entries: usize,
+    epss_model_version: Option<&'a str>,
+    epss_score_date: Option<&'a str>,
+    epss_scores: usize,
+    vulnrichment_records: usize,
 }
 
 #[derive(Serialize)]
@@ -165,7 +220,7 @@ fn age_days(stamp: Option<&str>) -> Option<i64> {
     Some((OffsetDateTime::now_utc() - t).whole_days())
 }
 
-fn stats_out(s: &Stats) -> StatsOut<'_> {
+fn stats_out<'a>(s: &'a Stats, t: &'a ch_advisory_db::ThreatSources) -> StatsOut<'a> {
     StatsOut {
         schema_version: "1",
         database: s.path.display().to_string(),
@@ -187,16 +242,38 @@ fn stats_out(s: &Stats) -> StatsOut<'_> {
                 last_imported: e.last_imported.as_deref(),
             })
             .collect(),
+        threat: ThreatOut {
+            kev_catalog_version: t.kev_catalog_version.as_deref(),
+            kev_entries: t.kev_entries,
+            epss_model_version: t.epss_model_version.as_deref(),
+            epss_score_date: t.epss_score_date.as_deref(),
+            epss_scores: t.epss_scores,
+            vulnrichment_records: t.enrichments,
+        },
     }
 }
 
-fn stats_table(s: &Stats) -> String {
+fn stats_table(s: &Stats, t: &ch_advisory_db::ThreatSources) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "database: {}", s.path.display());
     let _ = writeln!(
         out,
         "advisories: {} ({} withdrawn)",
         s.n_advisories, s.n_withdrawn
+    );
+    let _ = writeln!(
+        out,
+        "KEV: {} entries{}; EPSS: {} scores{}; Vulnrichment: {} records",
+        t.kev_entries,
+        t.kev_catalog_version
+            .as_deref()
+            .map_or(String::new(), |v| format!(" (catalog {v})")),
+        t.epss_scores,
+        t.epss_score_date
+            .as_deref()
+            .or(t.epss_model_version.as_deref())
+            .map_or(String::new(), |v| format!(" ({v})")),
+        t.enrichments
     );
     if let Some(m) = &s.newest_modified {
         let age = age_days(Some(m)).map_or(String::new(), |d| format!(" ({d} days ago)"));
@@ -238,4 +315,51 @@ fn stats_table(s: &Stats) -> String {
         );
     }
     out
+}
+
+/// `KEV`, `EPSS` or `Vulnrichment` (any case) as a sync target.
+fn threat_kind(name: &str) -> Option<ch_advisory_db::ThreatKind> {
+    match name.to_ascii_lowercase().as_str() {
+        "kev" => Some(ch_advisory_db::ThreatKind::Kev),
+        "epss" => Some(ch_advisory_db::ThreatKind::Epss),
+        "vulnrichment" => Some(ch_advisory_db::ThreatKind::Vulnrichment),
+        _ => None,
+    }
+}
+
+/// `kev.json: KEV catalog: 1404 entries (3 newly listed, 1 removed, 2 changed)`.
+fn threat_line(
+    source: &std::path::Path,
+    kind: ch_advisory_db::ThreatKind,
+    report: &ch_advisory_db::ThreatReport,
+) -> String {
+    let mut line = format!(
+        "{}: {}: {} held",
+        source.display(),
+        kind.as_str(),
+        report.n_entries
+    );
+    match kind {
+        ch_advisory_db::ThreatKind::Kev => {
+            let _ = write!(
+                line,
+                " ({} newly listed, {} removed, {} with changed dates)",
+                report.added.len(),
+                report.removed.len(),
+                report.n_changed
+            );
+        }
+        ch_advisory_db::ThreatKind::Epss => {
+            let _ = write!(line, " (replacing {})", report.n_changed);
+        }
+        ch_advisory_db::ThreatKind::Vulnrichment => {
+            let _ = write!(
+                line,
+                " ({} new, {} updated)",
+                report.added.len(),
+                report.n_changed
+            );
+        }
+    }
+    line
 }

@@ -260,6 +260,7 @@ fn a_version_1_database_is_migrated_in_place_and_answers_the_same() {
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(
             "ALTER TABLE advisory DROP COLUMN head;
+             DROP TABLE kev; DROP TABLE epss; DROP TABLE enrichment;
              UPDATE meta SET value = '1' WHERE key = 'schema_version';",
         )
         .unwrap();
@@ -273,7 +274,15 @@ fn a_version_1_database_is_migrated_in_place_and_answers_the_same() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(version, "2");
+    assert_eq!(version, "3");
+    let threat_tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('kev', 'epss', 'enrichment')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(threat_tables, 3);
     let without_head: i64 = conn
         .query_row(
             "SELECT count(*) FROM advisory WHERE head IS NULL",

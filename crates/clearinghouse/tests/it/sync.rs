@@ -133,7 +133,7 @@ fn sync_all_reads_the_source_listing_and_unknown_ecosystems_fail_clearly() {
     assert!(run.user_error().contains("not found"), "{}", run.stderr);
     let run = ch(&db, &["db", "sync", "--base-url", &url]);
     assert!(
-        run.user_error().contains("no ecosystem to sync"),
+        run.user_error().contains("nothing to sync"),
         "{}",
         run.stderr
     );
@@ -152,4 +152,136 @@ fn an_unreachable_source_is_one_line() {
     let run = ch(&db, &["db", "sync", "--base-url", &url, "PyPI"]);
     let err = run.user_error();
     assert!(err.contains(&format!("GET {url}/PyPI/all.zip")), "{err}");
+}
+
+#[test]
+fn threat_data_syncs_from_configurable_urls_and_is_remembered() {
+    let Some(data) = shared_data() else {
+        return;
+    };
+    let mirror = OsvMirror::start(&[]);
+    let kev = std::fs::read(data.join("kev/known_exploited_vulnerabilities.json")).unwrap();
+    mirror.put_file("feeds/kev.json", kev.clone());
+    mirror.put_file(
+        "epss/epss_scores-current.csv.gz",
+        std::fs::read(data.join("epss/epss_scores-2026-08-16.csv.gz")).unwrap(),
+    );
+    mirror.put_file(
+        "vulnrichment/develop.zip",
+        std::fs::read(data.join("vulnrichment/vulnrichment.zip")).unwrap(),
+    );
+    let (_dir, db) = temp_db();
+    let url = mirror.url().to_owned();
+    let urls = [
+        "--kev-url".to_owned(),
+        format!("{url}/feeds/kev.json"),
+        "--epss-url".to_owned(),
+        format!("{url}/epss/epss_scores-current.csv.gz"),
+        "--vulnrichment-url".to_owned(),
+        format!("{url}/vulnrichment/develop.zip"),
+    ];
+    let mut args = vec!["db", "sync", "KEV", "epss", "Vulnrichment"];
+    args.extend(urls.iter().map(String::as_str));
+    let run = ch(&db, &args);
+    run.ok();
+    assert!(
+        run.stderr.contains(
+            "KEV catalog: 1404 held (1404 newly listed, 0 removed, 0 with changed dates)"
+        ),
+        "{}",
+        run.stderr
+    );
+    let threat = &stats(&db)["threat"];
+    assert_eq!(threat["kev_catalog_version"], "2025.08.25");
+    assert_eq!(threat["kev_entries"], 1404);
+    assert!(threat["epss_scores"].as_u64().unwrap() > 300_000);
+    assert!(threat["vulnrichment_records"].as_u64().unwrap() >= 1000);
+
+    // The catalog gains an entry: a plain `db sync` re-syncs what was synced before,
+    // and says which CVE is newly listed.
+    let mut catalog: serde_json::Value = serde_json::from_slice(&kev).unwrap();
+    let mut entry = catalog["vulnerabilities"][0].clone();
+    entry["cveID"] = "CVE-2026-99999".into();
+    entry["dateAdded"] = "2026-11-20".into();
+    entry["dueDate"] = "2026-12-11".into();
+    catalog["vulnerabilities"]
+        .as_array_mut()
+        .unwrap()
+        .push(entry);
+    catalog["count"] = 1405.into();
+    mirror.put_file("feeds/kev.json", serde_json::to_vec(&catalog).unwrap());
+    let mut args = vec!["db", "sync"];
+    args.extend(urls.iter().map(String::as_str));
+    let run = ch(&db, &args);
+    run.ok();
+    assert!(
+        run.stderr
+            .contains("KEV catalog: 1405 held (1 newly listed, 0 removed"),
+        "{}",
+        run.stderr
+    );
+
+    // A URL that serves something else changes nothing.
+    mirror.put_file("feeds/kev.json", b"<html>maintenance</html>".to_vec());
+    let run = ch(
+        &db,
+        &[
+            "db",
+            "sync",
+            "KEV",
+            "--kev-url",
+            &format!("{url}/feeds/kev.json"),
+        ],
+    );
+    let error = run.user_error();
+    assert!(
+        error.contains("download failed verification: expected KEV catalog, got something else"),
+        "{error}"
+    );
+    assert_eq!(stats(&db)["threat"]["kev_entries"], 1405);
+}
+
+#[test]
+fn threat_data_imports_from_files_and_bad_files_are_named() {
+    let Some(data) = shared_data() else {
+        return;
+    };
+    let (dir, db) = temp_db();
+    let run = ch(
+        &db,
+        &[
+            "db",
+            "import",
+            data.join("kev/known_exploited_vulnerabilities.json")
+                .to_str()
+                .unwrap(),
+            data.join("vulnrichment/vulnrichment.zip").to_str().unwrap(),
+        ],
+    );
+    run.ok();
+    assert_eq!(stats(&db)["threat"]["kev_entries"], 1404);
+    let bad = dir.path().join("epss_scores-2026-01-01.csv");
+    std::fs::write(
+        &bad,
+        "cve,epss,percentile\nCVE-2024-1234,0.5,0.9\nCVE-2024-1235,high,0.9\n",
+    )
+    .unwrap();
+    let run = ch(&db, &["db", "import", bad.to_str().unwrap()]);
+    assert_eq!(
+        run.user_error(),
+        format!(
+            "error: {}:3: epss `high` is not a number from 0 to 1",
+            bad.display()
+        )
+    );
+    assert!(
+        run.stderr.contains("error: nothing could be imported"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        stats(&db)["threat"]["epss_scores"],
+        0,
+        "nothing half-written"
+    );
 }
