@@ -102,3 +102,88 @@ pub struct SystemContext {
     pub last_asset_discovery: Option<Date>,
     pub last_vulnerability_enumeration: Option<Date>,
 }
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SystemToml {
+    name: String,
+    category: toml::Spanned<String>,
+    publicly_exposed: bool,
+    exposure_since: Option<toml::Spanned<toml::value::Datetime>>,
+    mission_prevalence: toml::Spanned<String>,
+    public_well_being: toml::Spanned<String>,
+    #[serde(default)]
+    high_value_asset: bool,
+    last_asset_discovery: Option<toml::Spanned<toml::value::Datetime>>,
+    last_vulnerability_enumeration: Option<toml::Spanned<toml::value::Datetime>>,
+    epss: Option<EpssToml>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EpssToml {
+    public_poc: Option<f64>,
+    active: Option<f64>,
+}
+
+impl SystemContext {
+    /// Reads a system description (TOML; see docs/prioritisation.md) and the EPSS
+    /// thresholds it sets.
+    pub fn from_toml(
+        file: &str,
+        text: &str,
+    ) -> Result<(SystemContext, crate::facts::EpssThresholds), crate::PolicyError> {
+        use crate::error::{date, line_of, parse_toml};
+        let s: SystemToml = parse_toml(file, text)?;
+        let pick =
+            |v: &toml::Spanned<String>| -> Option<usize> { Some(line_of(text, v.span().start)) };
+        let category = s
+            .category
+            .get_ref()
+            .parse()
+            .map_err(|e: String| crate::PolicyError::new(file, pick(&s.category), e))?;
+        let mission_prevalence = s
+            .mission_prevalence
+            .get_ref()
+            .parse()
+            .map_err(|e: String| crate::PolicyError::new(file, pick(&s.mission_prevalence), e))?;
+        let public_well_being =
+            s.public_well_being.get_ref().parse().map_err(|e: String| {
+                crate::PolicyError::new(file, pick(&s.public_well_being), e)
+            })?;
+        let opt_date = |key: &str, v: &Option<toml::Spanned<toml::value::Datetime>>| {
+            v.as_ref().map(|d| date(file, text, key, d)).transpose()
+        };
+        let mut thresholds = crate::facts::EpssThresholds::default();
+        if let Some(e) = s.epss {
+            for (key, v) in [("epss.public_poc", e.public_poc), ("epss.active", e.active)] {
+                if v.is_some_and(|x| !(0.0..=1.0).contains(&x)) {
+                    return Err(crate::PolicyError::new(
+                        file,
+                        None,
+                        format!("`{key}` must be a probability from 0 to 1"),
+                    ));
+                }
+            }
+            thresholds.public_poc = e.public_poc;
+            thresholds.active = e.active;
+        }
+        Ok((
+            SystemContext {
+                name: s.name,
+                category,
+                publicly_exposed: s.publicly_exposed,
+                exposure_since: opt_date("exposure_since", &s.exposure_since)?,
+                mission_prevalence,
+                public_well_being,
+                high_value_asset: s.high_value_asset,
+                last_asset_discovery: opt_date("last_asset_discovery", &s.last_asset_discovery)?,
+                last_vulnerability_enumeration: opt_date(
+                    "last_vulnerability_enumeration",
+                    &s.last_vulnerability_enumeration,
+                )?,
+            },
+            thresholds,
+        ))
+    }
+}

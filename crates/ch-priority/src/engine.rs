@@ -515,3 +515,47 @@ pub fn due_text(due: DueDate) -> String {
         DueDate::NextSystemUpgrade => "next system upgrade".into(),
     }
 }
+
+/// The order of a worklist, most urgent first: the governing deadline (earliest date
+/// first; "next system upgrade" after every date; no deadline last), then the SSVC
+/// decision (later outcomes of the coordinator table first: Act before Attend before
+/// Track* before Track), then KEV listing, then EPSS, then CVSS score.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Urgency {
+    due: (u8, Option<Date>),
+    ssvc: std::cmp::Reverse<usize>,
+    kev: std::cmp::Reverse<bool>,
+    epss: std::cmp::Reverse<f64>,
+    cvss: std::cmp::Reverse<u8>,
+}
+
+impl Urgency {
+    pub fn of(
+        policies: &PolicySet,
+        a: &Assessment,
+        in_kev: bool,
+        epss: Option<f64>,
+        cvss_tenths: Option<u8>,
+    ) -> Urgency {
+        let due = match a.governing().map(|d| d.due) {
+            Some(DueDate::On(d)) => (0, Some(d)),
+            Some(DueDate::NextSystemUpgrade) => (1, None),
+            None => (2, None),
+        };
+        let ssvc = policies
+            .coordinator
+            .table
+            .outcome
+            .values
+            .iter()
+            .position(|v| *v == a.ssvc.outcome)
+            .unwrap_or(0);
+        Urgency {
+            due,
+            ssvc: std::cmp::Reverse(ssvc),
+            kev: std::cmp::Reverse(in_kev),
+            epss: std::cmp::Reverse(epss.unwrap_or(0.0)),
+            cvss: std::cmp::Reverse(cvss_tenths.unwrap_or(0)),
+        }
+    }
+}

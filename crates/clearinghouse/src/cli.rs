@@ -51,6 +51,48 @@ pub(crate) enum Command {
     /// Output: one JSON line per vector (schema: docs/schemas/cvss-v1.schema.json).
     /// Exit code 2 when a vector is malformed (with --batch: after every line is answered).
     Cvss(CvssArgs),
+    /// Order a scan's findings into a worklist for one system: SSVC decision, the
+    /// directive deadline and why, KEV, EPSS, CVSS (docs/prioritisation.md).
+    Prioritize(PrioritizeArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PrioritizeArgs {
+    /// A `clearinghouse scan --format json` report.
+    #[arg(value_name = "SCAN_JSON")]
+    pub(crate) scan: PathBuf,
+    /// The system description (TOML, docs/prioritisation.md); or describe it with the
+    /// flags below.
+    #[arg(long, value_name = "FILE",
+          conflicts_with_all = ["category", "publicly_exposed", "mission_prevalence", "public_well_being", "high_value_asset"])]
+    pub(crate) system: Option<PathBuf>,
+    /// national_security_system, department_of_war, civilian_federal or other.
+    #[arg(long)]
+    pub(crate) category: Option<String>,
+    /// yes or no: reachable by unauthenticated or untrusted parties over public networks.
+    #[arg(long, value_name = "YES|NO")]
+    pub(crate) publicly_exposed: Option<String>,
+    /// minimal, support or essential.
+    #[arg(long)]
+    pub(crate) mission_prevalence: Option<String>,
+    /// minimal, material or irreversible.
+    #[arg(long)]
+    pub(crate) public_well_being: Option<String>,
+    /// The system is a high-value asset.
+    #[arg(long)]
+    pub(crate) high_value_asset: bool,
+    /// When the findings were detected (YYYY-MM-DD) [default: today].
+    #[arg(long, value_name = "DATE")]
+    pub(crate) detected: Option<String>,
+    /// A folder of policy files to use instead of the shipped ones (`policies/`).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) policies: Option<PathBuf>,
+    /// Output format (JSON schema: docs/schemas/prioritize-v1.schema.json).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+    /// Write the worklist to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -4,8 +4,9 @@ mod advisory;
 mod cvss;
 mod db;
 mod inventory;
+mod prioritize;
 mod query;
-mod scan;
+pub(crate) mod scan;
 mod version;
 
 use std::path::Path;
@@ -29,6 +30,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Inventory(args) => inventory::run(quiet, args),
         Command::Scan(args) => scan::run(cli.db, quiet, args),
         Command::Cvss(args) => cvss::run(args),
+        Command::Prioritize(args) => prioritize::run(cli.db, quiet, args),
     }
 }
 

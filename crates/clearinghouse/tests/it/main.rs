@@ -6,6 +6,7 @@ mod data;
 mod db;
 mod image;
 mod peers;
+mod prioritize;
 mod query;
 mod scan;
 mod sync;

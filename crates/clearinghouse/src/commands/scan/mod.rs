@@ -320,7 +320,7 @@ fn load_suppressions(args: &ScanArgs) -> Result<Suppressions> {
 
 /// Writes the report next to its destination, then renames it into place, so a
 /// failed run never leaves a half-written report.
-fn write_atomically(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
