@@ -88,7 +88,7 @@ names!(PublicWellBeing, "public well-being impact", Minimal => "minimal", Materi
 /// A system as its owner describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SystemContext {
-    pub name: String,
+    pub name: std::sync::Arc<str>,
     pub category: Category,
     /// Reachable by unauthenticated or untrusted parties over public networks.
     pub publicly_exposed: bool,
@@ -170,7 +170,7 @@ impl SystemContext {
         }
         Ok((
             SystemContext {
-                name: s.name,
+                name: s.name.into(),
                 category,
                 publicly_exposed: s.publicly_exposed,
                 exposure_since: opt_date("exposure_since", &s.exposure_since)?,

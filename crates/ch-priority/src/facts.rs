@@ -1,5 +1,7 @@
 //! What is known about a vulnerability, and where each fact came from.
 
+use std::sync::Arc;
+
 use ch_cvss::Severity;
 use time::Date;
 
@@ -8,12 +10,12 @@ use time::Date;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fact<T> {
     pub value: T,
-    pub source: String,
+    pub source: Arc<str>,
     pub since: Option<Date>,
 }
 
 impl<T> Fact<T> {
-    pub fn new(value: T, source: impl Into<String>, since: Option<Date>) -> Self {
+    pub fn new(value: T, source: impl Into<Arc<str>>, since: Option<Date>) -> Self {
         Fact {
             value,
             source: source.into(),
@@ -59,7 +61,7 @@ impl TechnicalImpact {
 /// A KEV catalog entry, dates as the catalog gives them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KevEntry {
-    pub cve: String,
+    pub cve: Arc<str>,
     pub date_added: Date,
     /// May precede `date_added` (entries inherited from emergency directives).
     pub due_date: Date,

@@ -32,6 +32,8 @@ pub struct Clock {
 pub struct Timeline {
     pub key: String,
     pub name: String,
+    /// `3DF (3 days & forensic investigation)`.
+    pub label: String,
     pub due: Due,
     pub clocks: Vec<Clock>,
 }
@@ -44,13 +46,16 @@ pub enum Rule {
         table: DecisionTable,
         /// By outcome index.
         timelines: Vec<Timeline>,
+        /// By row number: `row 12 (line 37 of policies/directives/bod-26-04.toml)`.
+        row_labels: Vec<String>,
     },
     /// The KEV catalog's due date (BOD 22-01).
     KevDueDate,
     /// Days by severity, optionally only on publicly exposed systems (BOD 19-02).
     SeverityDays {
         publicly_exposed_only: bool,
-        thresholds: Vec<(Severity, u32)>,
+        /// Severity, days, and the rule's label (`critical: 15 days`).
+        thresholds: Vec<(Severity, u32, String)>,
     },
     /// Inventory cadences (BOD 23-01): a stale inventory is a finding.
     Cadence(Vec<Cadence>),
@@ -105,6 +110,8 @@ pub struct Overlay {
 /// A named decision table file (the SSVC trees).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableFile {
+    /// `id version`.
+    pub label: String,
     pub id: String,
     pub version: String,
     pub title: String,
@@ -210,6 +217,7 @@ impl PolicyFile {
                 let t: TableToml = parse_toml(file, text)?;
                 let table = DecisionTable::build(file, text, t.decision_points, t.outcome, t.rows)?;
                 Ok(PolicyFile::Table(TableFile {
+                    label: format!("{} {}", t.id, t.version),
                     id: t.id,
                     version: t.version,
                     title: t.title,
@@ -319,6 +327,7 @@ fn directive(file: &str, text: &str) -> Result<Directive, PolicyError> {
                 };
                 timelines.push(Timeline {
                     key: key.clone(),
+                    label: format!("{key} ({})", spec.name),
                     name: spec.name,
                     due,
                     clocks: spec.clocks,
@@ -330,7 +339,16 @@ fn directive(file: &str, text: &str) -> Result<Directive, PolicyError> {
                     format!("`timelines.{extra}` is not an outcome of the table"),
                 ));
             }
-            Rule::DecisionTable { table, timelines }
+            let row_labels = table
+                .rows
+                .iter()
+                .map(|r| format!("row {} (line {} of {file})", r.number, r.line))
+                .collect();
+            Rule::DecisionTable {
+                table,
+                timelines,
+                row_labels,
+            }
         }
         "kev-due-date" => Rule::KevDueDate,
         "severity-days" => {
@@ -339,7 +357,12 @@ fn directive(file: &str, text: &str) -> Result<Directive, PolicyError> {
                 let line = Some(line_of(text, t.span().start));
                 let t = t.into_inner();
                 let severity: Severity = t.severity.parse().map_err(|e: String| err(line, e))?;
-                thresholds.push((severity, t.days));
+                let label = format!(
+                    "{}: {} days",
+                    severity.as_str().to_ascii_lowercase(),
+                    t.days
+                );
+                thresholds.push((severity, t.days, label));
             }
             Rule::SeverityDays {
                 publicly_exposed_only: d.publicly_exposed_only.unwrap_or(false),

@@ -60,9 +60,9 @@ fn every_coordinator_row_decides_as_cert_cc_publishes_it() {
             _ => (MissionPrevalence::Essential, PublicWellBeing::Minimal),
         };
         let a = engine.assess(&f, &sys, day(2026, 7, 1));
-        assert_eq!(&a.ssvc.outcome, expected, "row {}: {r:?}", r[0]);
+        assert_eq!(a.ssvc.outcome, expected, "row {}: {r:?}", r[0]);
         assert_eq!(a.ssvc.row.to_string(), r[0], "row number");
-        let path: Vec<&str> = a.ssvc.inputs.iter().map(|i| i.point.as_str()).collect();
+        let path: Vec<&str> = a.ssvc.inputs.iter().map(|i| i.point).collect();
         assert_eq!(
             path,
             [
@@ -72,7 +72,11 @@ fn every_coordinator_row_decides_as_cert_cc_publishes_it() {
                 "mission_and_well_being"
             ]
         );
-        assert!(a.ssvc.inputs.iter().all(|i| !i.source.is_empty()));
+        assert!(a
+            .ssvc
+            .inputs
+            .iter()
+            .all(|i| !i.source.to_string().is_empty()));
     }
 }
 
@@ -114,11 +118,7 @@ fn every_bod_26_04_row_sets_its_timeline_from_detection() {
         };
         assert_eq!(d.due, due, "row {}: {r:?}", r[0]);
         assert_eq!(d.clocks.len(), clocks, "row {}", r[0]);
-        let points: Vec<(&str, &str)> = d
-            .inputs
-            .iter()
-            .map(|i| (i.point.as_str(), i.value.as_str()))
-            .collect();
+        let points: Vec<(&str, &str)> = d.inputs.iter().map(|i| (i.point, &*i.value)).collect();
         assert_eq!(
             points,
             [

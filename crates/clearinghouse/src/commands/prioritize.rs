@@ -228,7 +228,7 @@ fn facts(
             if let (Some(added), Some(due)) = (day(&k.date_added), day(&k.due_date)) {
                 if facts.kev.as_ref().is_none_or(|e| added < e.date_added) {
                     facts.kev = Some(KevEntry {
-                        cve: cve.clone(),
+                        cve: cve.as_str().into(),
                         date_added: added,
                         due_date: due,
                         known_ransomware_use: k.ransomware == "Known",
@@ -346,7 +346,7 @@ struct SystemOut {
 
 fn system_out(s: &SystemContext) -> SystemOut {
     SystemOut {
-        name: s.name.clone(),
+        name: s.name.to_string(),
         category: s.category.as_str(),
         publicly_exposed: s.publicly_exposed,
         mission_prevalence: s.mission_prevalence.as_str(),
@@ -390,9 +390,9 @@ fn inputs_out(inputs: &[Input]) -> Vec<InputOut> {
     inputs
         .iter()
         .map(|i| InputOut {
-            point: i.point.clone(),
-            value: i.value.clone(),
-            source: i.source.clone(),
+            point: i.point.to_owned(),
+            value: i.value.to_string(),
+            source: i.source.to_string(),
         })
         .collect()
 }
@@ -432,17 +432,19 @@ fn deadline_out(d: &Deadline, today: Date) -> DeadlineOut {
             DueDate::NextSystemUpgrade => "next-system-upgrade".into(),
         },
         overdue: matches!(d.due, DueDate::On(day) if day < today),
-        directive: d.directive.clone(),
-        rule: d.rule.clone(),
-        outcome: d.outcome.clone(),
+        directive: d.directive.to_owned(),
+        rule: d.rule.to_string(),
+        outcome: d.outcome.to_owned(),
         clock_start: d.clock_start.to_string(),
-        overlay: d.overlay.clone(),
+        overlay: d
+            .overlay
+            .map(|(id, agency, days)| format!("{id} ({agency}): {days} days")),
         clocks: d
             .clocks
             .iter()
-            .map(|(name, hours)| ClockOut {
-                name: name.clone(),
-                hours: *hours,
+            .map(|c| ClockOut {
+                name: c.name.clone(),
+                hours: c.hours,
             })
             .collect(),
         inputs: inputs_out(&d.inputs),
@@ -482,8 +484,8 @@ struct ItemOut {
 }
 
 /// One assessment per vulnerability (its facts do not depend on the package).
-struct Assessed {
-    assessment: Assessment,
+struct Assessed<'p> {
+    assessment: Assessment<'p>,
     facts: VulnerabilityFacts,
 }
 
@@ -535,8 +537,8 @@ fn worklist(
             package: f["package"].clone(),
             locations: f["locations"].clone(),
             ssvc: SsvcOut {
-                decision: a.ssvc.outcome.clone(),
-                table: a.ssvc.table.clone(),
+                decision: a.ssvc.outcome.to_owned(),
+                table: a.ssvc.table.to_owned(),
                 row: a.ssvc.row,
                 line: a.ssvc.line,
                 inputs: inputs_out(&a.ssvc.inputs),
@@ -550,7 +552,7 @@ fn worklist(
                 .map(|(_, d)| deadline_out(d, today))
                 .collect(),
             kev: facts.kev.as_ref().map(|k| KevOut {
-                cve: k.cve.clone(),
+                cve: k.cve.to_string(),
                 date_added: k.date_added.to_string(),
                 due_date: k.due_date.to_string(),
                 known_ransomware_campaign_use: k.known_ransomware_use,
@@ -558,7 +560,7 @@ fn worklist(
             epss: facts.epss.as_ref().map(|e| EpssOut {
                 score: e.value.score,
                 percentile: e.value.percentile,
-                source: e.source.clone(),
+                source: e.source.to_string(),
             }),
             rating,
             urgency: Some(urgency),
