@@ -232,8 +232,19 @@ impl AdvisoryDb {
         Ok(report)
     }
 
-    /// What is held about each of `cves` (only those with something held).
+    /// What is held about each of `cves` (only those with something held), read in
+    /// one transaction (one consistent snapshot, and one lock instead of one per query).
     pub fn threats(&self, cves: &[&str]) -> Result<BTreeMap<String, CveThreat>, DbError> {
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .map_err(|e| self.sql_err(e))?;
+        let out = self.threats_in(cves)?;
+        tx.finish().map_err(|e| self.sql_err(e))?;
+        Ok(out)
+    }
+
+    fn threats_in(&self, cves: &[&str]) -> Result<BTreeMap<String, CveThreat>, DbError> {
         let mut out: BTreeMap<String, CveThreat> = BTreeMap::new();
         let mut kev = self
             .conn

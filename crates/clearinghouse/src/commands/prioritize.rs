@@ -38,9 +38,9 @@ pub(crate) fn run(db: Option<PathBuf>, quiet: bool, args: PrioritizeArgs) -> Res
         warn("the database holds no KEV catalog: every finding counts as not in KEV (run `clearinghouse db sync KEV EPSS Vulnrichment`)");
     }
     let engine = Engine::new(&policies, thresholds);
-    let items = worklist(&db, &engine, &system, detected, &scan)?;
-    let stale = engine.stale_inventories(&system, time::OffsetDateTime::now_utc().date());
     let n_suppressed = scan.iter().filter(|f| !f["suppression"].is_null()).count();
+    let items = worklist(&db, &engine, &system, detected, scan)?;
+    let stale = engine.stale_inventories(&system, time::OffsetDateTime::now_utc().date());
     let out = Output {
         schema_version: "1",
         system: system_out(&system),
@@ -184,7 +184,13 @@ fn read_scan(path: &Path) -> Result<Vec<Value>> {
     if v["schema_version"] != "1" || !v["findings"].is_array() {
         bail!("{name}: not a `clearinghouse scan --format json` report (schema_version \"1\" with `findings`)");
     }
-    let findings = v["findings"].as_array().cloned().unwrap_or_default();
+    let findings = match v {
+        Value::Object(mut m) => match m.remove("findings") {
+            Some(Value::Array(list)) => list,
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
     for (i, f) in findings.iter().enumerate() {
         if !f["id"].is_string() || !f["package"].is_object() {
             bail!("{name}: findings[{i}]: expected `id` and `package`");
@@ -494,13 +500,13 @@ fn worklist(
     engine: &Engine<'_>,
     system: &SystemContext,
     detected: Date,
-    findings: &[Value],
+    findings: Vec<Value>,
 ) -> Result<Vec<ItemOut>> {
-    let open: Vec<&Value> = findings
-        .iter()
+    let open: Vec<Value> = findings
+        .into_iter()
         .filter(|f| f["suppression"].is_null())
         .collect();
-    let mut all_cves: Vec<String> = open.iter().flat_map(|f| cves_of(f)).collect();
+    let mut all_cves: Vec<String> = open.iter().flat_map(cves_of).collect();
     all_cves.sort();
     all_cves.dedup();
     let refs: Vec<&str> = all_cves.iter().map(String::as_str).collect();
@@ -508,10 +514,10 @@ fn worklist(
     let today = time::OffsetDateTime::now_utc().date();
     let mut cache: HashMap<(String, String), Assessed> = HashMap::new();
     let mut items = Vec::with_capacity(open.len());
-    for f in open {
+    for mut f in open {
         let id = f["id"].as_str().unwrap_or_default().to_owned();
-        let cves = cves_of(f);
-        let rating = rating_of(f, &cves, &threats);
+        let cves = cves_of(&f);
+        let rating = rating_of(&f, &cves, &threats);
         let key = (id.clone(), rating.to_string());
         let assessed = cache.entry(key).or_insert_with(|| {
             let facts = facts(&id, &cves, &threats, &rating);
@@ -533,9 +539,9 @@ fn worklist(
         items.push(ItemOut {
             rank: 0,
             id,
-            aliases: f["aliases"].clone(),
-            package: f["package"].clone(),
-            locations: f["locations"].clone(),
+            aliases: f["aliases"].take(),
+            package: f["package"].take(),
+            locations: f["locations"].take(),
             ssvc: SsvcOut {
                 decision: a.ssvc.outcome.to_owned(),
                 table: a.ssvc.table.to_owned(),
