@@ -87,6 +87,10 @@ pub(crate) struct PrioritizeArgs {
     /// A folder of policy files to use instead of the shipped ones (`policies/`).
     #[arg(long, value_name = "DIR")]
     pub(crate) policies: Option<PathBuf>,
+    /// An earlier `prioritize --format json` worklist: say, for each finding, what
+    /// changed since (inputs, SSVC decision, deadline), and which findings are gone.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) previous: Option<PathBuf>,
     /// Output format (JSON schema: docs/schemas/prioritize-v1.schema.json).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,

@@ -39,7 +39,11 @@ pub(crate) fn run(db: Option<PathBuf>, quiet: bool, args: PrioritizeArgs) -> Res
     }
     let engine = Engine::new(&policies, thresholds);
     let n_suppressed = scan.iter().filter(|f| !f["suppression"].is_null()).count();
-    let items = worklist(&db, &engine, &system, detected, scan)?;
+    let mut items = worklist(&db, &engine, &system, detected, scan)?;
+    let resolved = match &args.previous {
+        Some(path) => compare(path, &mut items)?,
+        None => Vec::new(),
+    };
     let stale = engine.stale_inventories(&system, time::OffsetDateTime::now_utc().date());
     let out = Output {
         schema_version: "1",
@@ -60,6 +64,7 @@ pub(crate) fn run(db: Option<PathBuf>, quiet: bool, args: PrioritizeArgs) -> Res
             vulnrichment_records: sources.enrichments,
         },
         suppressed: n_suppressed,
+        resolved,
         stale_inventories: stale
             .iter()
             .map(|s| StaleOut {
@@ -336,6 +341,8 @@ struct Output<'a> {
     policies_in_force: Vec<PolicyOut<'a>>,
     threat_data: ThreatDataOut,
     suppressed: usize,
+    /// Findings of the `--previous` worklist that are not open any more.
+    resolved: Vec<Value>,
     stale_inventories: Vec<StaleOut<'a>>,
     worklist: Vec<ItemOut>,
 }
@@ -485,6 +492,8 @@ struct ItemOut {
     kev: Option<KevOut>,
     epss: Option<EpssOut>,
     rating: Value,
+    /// What changed since the `--previous` worklist (empty without one).
+    changes: Vec<String>,
     #[serde(skip)]
     urgency: Option<Urgency>,
 }
@@ -569,6 +578,7 @@ fn worklist(
                 source: e.source.to_string(),
             }),
             rating,
+            changes: Vec::new(),
             urgency: Some(urgency),
         });
     }
@@ -583,6 +593,113 @@ fn worklist(
         item.rank = i + 1;
     }
     Ok(items)
+}
+
+/// A finding's identity across worklists: vulnerability and package version.
+fn finding_key(id: &str, package: &Value) -> String {
+    format!(
+        "{id} {} {} {}",
+        package["ecosystem"].as_str().unwrap_or(""),
+        package["name"].as_str().unwrap_or(""),
+        package["version"].as_str().unwrap_or("")
+    )
+}
+
+/// Fills each item's `changes` against an earlier worklist and returns the findings
+/// that were in it and are not now.
+fn compare(path: &Path, items: &mut [ItemOut]) -> Result<Vec<Value>> {
+    let name = path.display();
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read `{name}`"))?;
+    let v: Value = serde_json::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("{name}:{}: not JSON: {e}", e.line()))?;
+    let Some(previous) = v["worklist"]
+        .as_array()
+        .filter(|_| v["schema_version"] == "1")
+    else {
+        bail!("{name}: not a `clearinghouse prioritize --format json` worklist (schema_version \"1\" with `worklist`)");
+    };
+    let mut by_key: HashMap<String, &Value> = previous
+        .iter()
+        .map(|p| {
+            (
+                finding_key(p["id"].as_str().unwrap_or(""), &p["package"]),
+                p,
+            )
+        })
+        .collect();
+    for item in items.iter_mut() {
+        let Some(old) = by_key.remove(&finding_key(&item.id, &item.package)) else {
+            item.changes.push(format!(
+                "new since {}",
+                v["detected"].as_str().unwrap_or("the previous worklist")
+            ));
+            continue;
+        };
+        // Inputs, by decision point: the SSVC path, then each deadline's.
+        let mut old_inputs: Vec<(&str, &str)> = Vec::new();
+        for list in [&old["ssvc"]["inputs"], &old["deadline"]["inputs"]] {
+            for i in list.as_array().into_iter().flatten() {
+                let point = i["point"].as_str().unwrap_or("");
+                if !old_inputs.iter().any(|(p, _)| *p == point) {
+                    old_inputs.push((point, i["value"].as_str().unwrap_or("")));
+                }
+            }
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        let new_inputs = item
+            .ssvc
+            .inputs
+            .iter()
+            .chain(item.deadline.iter().flat_map(|d| d.inputs.iter()));
+        let mut lines = Vec::new();
+        for i in new_inputs {
+            if seen.contains(&i.point.as_str()) {
+                continue;
+            }
+            seen.push(&i.point);
+            match old_inputs.iter().find(|(p, _)| *p == i.point) {
+                Some((_, was)) if *was != i.value => {
+                    lines.push(format!("{}: {was} → {} ({})", i.point, i.value, i.source));
+                }
+                None => lines.push(format!("{}: {} ({})", i.point, i.value, i.source)),
+                _ => {}
+            }
+        }
+        let old_decision = old["ssvc"]["decision"].as_str().unwrap_or("");
+        if old_decision != item.ssvc.decision {
+            lines.push(format!(
+                "SSVC decision: {old_decision} → {}",
+                item.ssvc.decision
+            ));
+        }
+        let describe = |d: &Value| -> String {
+            if d.is_null() {
+                return "none".into();
+            }
+            format!(
+                "{} ({} {})",
+                d["due"].as_str().unwrap_or(""),
+                d["directive"].as_str().unwrap_or(""),
+                d["rule"].as_str().unwrap_or("")
+            )
+        };
+        let new_deadline = serde_json::to_value(&item.deadline)?;
+        let key = |d: &Value| (d["due"].clone(), d["directive"].clone(), d["rule"].clone());
+        if key(&old["deadline"]) != key(&new_deadline) {
+            lines.push(format!(
+                "deadline: {} → {}",
+                describe(&old["deadline"]),
+                describe(&new_deadline)
+            ));
+        }
+        item.changes = lines;
+    }
+    let mut resolved: Vec<Value> = by_key
+        .into_values()
+        .map(|p| serde_json::json!({"id": p["id"], "package": p["package"]}))
+        .collect();
+    resolved.sort_by_key(|r| r.to_string());
+    Ok(resolved)
 }
 
 fn table(out: &Output<'_>) -> String {
@@ -685,5 +802,12 @@ fn table(out: &Output<'_>) -> String {
         out.worklist.len(),
         out.suppressed
     );
+    if !out.resolved.is_empty() {
+        let _ = write!(
+            text,
+            "; {} gone since the previous worklist",
+            out.resolved.len()
+        );
+    }
     text
 }

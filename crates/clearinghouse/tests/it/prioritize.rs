@@ -271,3 +271,84 @@ fn bad_inputs_are_one_line_naming_what_is_wrong() {
         "error: --detected `27/11/2026` is not a date (YYYY-MM-DD)"
     );
 }
+
+#[test]
+fn previous_worklists_say_what_changed_when_kev_lists_a_cve() {
+    let Some(data) = ch_test_support::shared_data() else {
+        return;
+    };
+    let (dir, db) = temp_db();
+    let kev_path = data.join("kev/known_exploited_vulnerabilities.json");
+    ch(&db, &["db", "import", kev_path.to_str().unwrap()]).ok();
+    let scan = dir.path().join("scan.json");
+    std::fs::write(&scan, scan_report().to_string()).unwrap();
+    let system = dir.path().join("system.toml");
+    std::fs::write(&system, SYSTEM).unwrap();
+    let before = dir.path().join("before.json");
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "prioritize".to_owned(),
+            scan.display().to_string(),
+            "--system".into(),
+            system.display().to_string(),
+            "--detected".into(),
+            "2026-11-01".into(),
+            "--format".into(),
+            "json".into(),
+        ];
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let a = args(&["--output", before.to_str().unwrap()]);
+    ch(&db, &a.iter().map(String::as_str).collect::<Vec<_>>()).ok();
+
+    // CISA lists GHSA-low's CVE; the muted finding is gone from the next scan.
+    let mut catalog: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&kev_path).unwrap()).unwrap();
+    let mut entry = catalog["vulnerabilities"][0].clone();
+    entry["cveID"] = "CVE-2099-0001".into();
+    entry["dateAdded"] = "2026-11-10".into();
+    entry["dueDate"] = "2026-12-01".into();
+    catalog["vulnerabilities"]
+        .as_array_mut()
+        .unwrap()
+        .push(entry);
+    catalog["count"] = 1405.into();
+    let new_kev = dir.path().join("kev.json");
+    std::fs::write(&new_kev, catalog.to_string()).unwrap();
+    ch(&db, &["db", "import", new_kev.to_str().unwrap()]).ok();
+    let mut report = scan_report();
+    report["findings"].as_array_mut().unwrap().remove(1);
+    std::fs::write(&scan, report.to_string()).unwrap();
+
+    let a = args(&["--previous", before.to_str().unwrap()]);
+    let run = ch(&db, &a.iter().map(String::as_str).collect::<Vec<_>>());
+    let v: serde_json::Value = serde_json::from_str(run.ok()).unwrap();
+    crate::assert_schema("prioritize-v1.schema.json", &v);
+    let item = &v["worklist"][0];
+    assert_eq!(item["id"], "GHSA-low");
+    let changes: Vec<&str> = item["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(
+        changes.contains(&"in_kev: no → yes (KEV catalog: CVE-2099-0001 added 2026-11-10)"),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&"SSVC decision: track → act"),
+        "{changes:?}"
+    );
+    // Exposed, automatable and total assumed: 3 days from detection before; now KEV
+    // too, 3 days and forensics from the listing.
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.starts_with("deadline: 2026-11-04 (BOD 26-04 row 14 ")
+                && c.contains("→ 2026-11-13 (BOD 26-04 row 15 ")),
+        "{changes:?}"
+    );
+    assert_eq!(v["resolved"][0]["id"], "PYSEC-2020-18");
+}
