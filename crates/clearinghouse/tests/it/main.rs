@@ -134,6 +134,21 @@ pub fn fixture_db() -> (tempfile::TempDir, PathBuf) {
     (dir, db)
 }
 
+/// The shared KEV catalog with one more entry (`cve`, added and due on the dates
+/// given), as JSON bytes: what CISA publishes when it lists a CVE.
+pub fn kev_catalog_with(data: &Path, cve: &str, added: &str, due: &str) -> Vec<u8> {
+    let bytes = std::fs::read(data.join("kev/known_exploited_vulnerabilities.json")).unwrap();
+    let mut catalog: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let mut entry = catalog["vulnerabilities"][0].clone();
+    entry["cveID"] = cve.into();
+    entry["dateAdded"] = added.into();
+    entry["dueDate"] = due.into();
+    let list = catalog["vulnerabilities"].as_array_mut().unwrap();
+    list.push(entry);
+    catalog["count"] = list.len().into();
+    serde_json::to_vec(&catalog).unwrap()
+}
+
 /// Asserts that `value` validates against `docs/schemas/<name>`.
 #[track_caller]
 pub fn assert_schema(name: &str, value: &serde_json::Value) {

@@ -37,6 +37,32 @@ fn scan_report() -> serde_json::Value {
     })
 }
 
+/// `prioritize SCAN --system SYSTEM --detected DAY --format json`, parsed and checked
+/// against the schema.
+fn worklist_json(
+    db: &std::path::Path,
+    scan: &std::path::Path,
+    system: &std::path::Path,
+    detected: &str,
+) -> serde_json::Value {
+    let run = ch(
+        db,
+        &[
+            "prioritize",
+            scan.to_str().unwrap(),
+            "--system",
+            system.to_str().unwrap(),
+            "--detected",
+            detected,
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(run.ok()).unwrap();
+    crate::assert_schema("prioritize-v1.schema.json", &v);
+    v
+}
+
 #[test]
 fn a_worklist_orders_by_deadline_and_explains_each_one() {
     let Some(data) = ch_test_support::shared_data() else {
@@ -62,21 +88,7 @@ fn a_worklist_orders_by_deadline_and_explains_each_one() {
     std::fs::write(&scan, scan_report().to_string()).unwrap();
     let system = dir.path().join("system.toml");
     std::fs::write(&system, SYSTEM).unwrap();
-    let run = ch(
-        &db,
-        &[
-            "prioritize",
-            scan.to_str().unwrap(),
-            "--system",
-            system.to_str().unwrap(),
-            "--detected",
-            "2026-11-27",
-            "--format",
-            "json",
-        ],
-    );
-    let v: serde_json::Value = serde_json::from_str(run.ok()).unwrap();
-    crate::assert_schema("prioritize-v1.schema.json", &v);
+    let v = worklist_json(&db, &scan, &system, "2026-11-27");
     assert_eq!(v["suppressed"], 1);
     let ids: Vec<&str> = v["worklist"]
         .as_array()
@@ -119,20 +131,7 @@ fn a_worklist_orders_by_deadline_and_explains_each_one() {
 
     // Before BOD 26-04: BOD 19-02 gives the critical finding (9.8, from Vulnrichment)
     // on an exposed system 15 days, earlier than BOD 22-01's KEV due date.
-    let run = ch(
-        &db,
-        &[
-            "prioritize",
-            scan.to_str().unwrap(),
-            "--system",
-            system.to_str().unwrap(),
-            "--detected",
-            "2022-03-01",
-            "--format",
-            "json",
-        ],
-    );
-    let v: serde_json::Value = serde_json::from_str(run.ok()).unwrap();
+    let v = worklist_json(&db, &scan, &system, "2022-03-01");
     let first = &v["worklist"][0];
     assert_eq!(first["deadline"]["directive"], "BOD 19-02");
     assert_eq!(first["deadline"]["due"], "2022-03-16");
@@ -303,19 +302,12 @@ fn previous_worklists_say_what_changed_when_kev_lists_a_cve() {
     ch(&db, &a.iter().map(String::as_str).collect::<Vec<_>>()).ok();
 
     // CISA lists GHSA-low's CVE; the muted finding is gone from the next scan.
-    let mut catalog: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&kev_path).unwrap()).unwrap();
-    let mut entry = catalog["vulnerabilities"][0].clone();
-    entry["cveID"] = "CVE-2099-0001".into();
-    entry["dateAdded"] = "2026-11-10".into();
-    entry["dueDate"] = "2026-12-01".into();
-    catalog["vulnerabilities"]
-        .as_array_mut()
-        .unwrap()
-        .push(entry);
-    catalog["count"] = 1405.into();
     let new_kev = dir.path().join("kev.json");
-    std::fs::write(&new_kev, catalog.to_string()).unwrap();
+    std::fs::write(
+        &new_kev,
+        crate::kev_catalog_with(&data, "CVE-2099-0001", "2026-11-10", "2026-12-01"),
+    )
+    .unwrap();
     ch(&db, &["db", "import", new_kev.to_str().unwrap()]).ok();
     let mut report = scan_report();
     report["findings"].as_array_mut().unwrap().remove(1);

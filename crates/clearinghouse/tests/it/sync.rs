@@ -199,17 +199,10 @@ fn threat_data_syncs_from_configurable_urls_and_is_remembered() {
 
     // The catalog gains an entry: a plain `db sync` re-syncs what was synced before,
     // and says which CVE is newly listed.
-    let mut catalog: serde_json::Value = serde_json::from_slice(&kev).unwrap();
-    let mut entry = catalog["vulnerabilities"][0].clone();
-    entry["cveID"] = "CVE-2026-99999".into();
-    entry["dateAdded"] = "2026-11-20".into();
-    entry["dueDate"] = "2026-12-11".into();
-    catalog["vulnerabilities"]
-        .as_array_mut()
-        .unwrap()
-        .push(entry);
-    catalog["count"] = 1405.into();
-    mirror.put_file("feeds/kev.json", serde_json::to_vec(&catalog).unwrap());
+    mirror.put_file(
+        "feeds/kev.json",
+        crate::kev_catalog_with(&data, "CVE-2026-99999", "2026-11-20", "2026-12-11"),
+    );
     let mut args = vec!["db", "sync"];
     args.extend(urls.iter().map(String::as_str));
     let run = ch(&db, &args);
