@@ -22,7 +22,7 @@ use ch_types::{normalize_name, Ecosystem};
 
 pub use collect::{collect, CollectOptions, Collected, InputFile, MAX_FILE_BYTES};
 pub use image::MAX_IMAGE_BYTES;
-pub use rating::{rate, Rating, Threshold};
+pub use rating::{rate, rate_from_cve_records, Rating, Threshold};
 pub use suppress::{Suppression, SuppressionError, SuppressionKind, Suppressions};
 
 /// One vulnerability affecting one package version.
@@ -73,6 +73,41 @@ struct Occurrences<'a> {
     ecosystem: &'a Ecosystem,
     locations: Vec<Source>,
     direct: Option<bool>,
+}
+
+/// Rates the findings no advisory rates from the CVSS vectors of their CVEs'
+/// Vulnrichment records, where the database holds them.
+fn rate_unrated_from_cve_records(
+    db: &AdvisoryDb,
+    findings: &mut [Finding],
+) -> Result<(), ScanError> {
+    let cves_of = |f: &Finding| -> Vec<String> {
+        std::iter::once(&f.vulnerability.id)
+            .chain(&f.vulnerability.aliases)
+            .filter(|id| id.starts_with("CVE-"))
+            .cloned()
+            .collect()
+    };
+    let mut wanted: Vec<String> = findings
+        .iter()
+        .filter(|f| f.rating.is_none())
+        .flat_map(cves_of)
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    wanted.sort();
+    wanted.dedup();
+    let refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
+    let threats = db.threats(&refs)?;
+    for f in findings.iter_mut().filter(|f| f.rating.is_none()) {
+        let cves = cves_of(f);
+        f.rating = rate_from_cve_records(cves.iter().filter_map(|c| {
+            let e = threats.get(c)?.enrichment.as_ref()?;
+            Some((c.as_str(), e.cvss.as_slice()))
+        }));
+    }
+    Ok(())
 }
 
 /// Checks every package against the database.
@@ -154,6 +189,7 @@ pub fn match_packages(db: &AdvisoryDb, packages: &[Package]) -> Result<Matched, 
             });
         }
     }
+    rate_unrated_from_cve_records(db, &mut matched.findings)?;
     matched.findings.sort_by(|a, b| {
         a.vulnerability
             .id

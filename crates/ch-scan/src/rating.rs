@@ -15,6 +15,9 @@ pub struct Rating {
     pub kind: String,
     /// The vector (or the qualitative label) as the advisory gives it.
     pub vector: String,
+    /// Who gives it: `advisory`, or `Vulnrichment for CVE-…` when no advisory rates
+    /// the vulnerability and CISA's Vulnrichment record of one of its CVEs does.
+    pub source: String,
 }
 
 /// What `--fail-on` compares findings with.
@@ -65,6 +68,7 @@ pub fn rate(v: &VulnerabilityMatch) -> (Option<Rating>, Vec<String>) {
                             score: Some(score),
                             kind: kind.clone(),
                             vector: vector.clone(),
+                            source: "advisory".to_owned(),
                         };
                         best_cvss = Some((score, version, rating));
                     }
@@ -89,6 +93,7 @@ pub fn rate(v: &VulnerabilityMatch) -> (Option<Rating>, Vec<String>) {
                             score: None,
                             kind: kind.clone(),
                             vector: vector.clone(),
+                            source: "advisory".to_owned(),
                         });
                     }
                 }
@@ -97,6 +102,44 @@ pub fn rate(v: &VulnerabilityMatch) -> (Option<Rating>, Vec<String>) {
         }
     }
     (best_cvss.map(|(_, _, r)| r).or(best_label), warnings)
+}
+
+/// The highest CVSS rating among CVSS vectors a CVE record gives (`cve`, vectors),
+/// for a vulnerability no advisory rates.
+pub fn rate_from_cve_records<'a>(
+    records: impl IntoIterator<Item = (&'a str, &'a [String])>,
+) -> Option<Rating> {
+    let mut best: Option<(Score, ch_cvss::Version, Rating)> = None;
+    for (cve, vectors) in records {
+        for vector in vectors {
+            let Ok(cvss) = Cvss::parse(vector) else {
+                continue;
+            };
+            let (score, version) = (cvss.score(), cvss.version());
+            if best
+                .as_ref()
+                .is_none_or(|(s, v, _)| (score, version) > (*s, *v))
+            {
+                let kind = match version {
+                    ch_cvss::Version::V2 => "CVSS_V2",
+                    ch_cvss::Version::V3_0 | ch_cvss::Version::V3_1 => "CVSS_V3",
+                    ch_cvss::Version::V4_0 => "CVSS_V4",
+                };
+                best = Some((
+                    score,
+                    version,
+                    Rating {
+                        severity: cvss.severity(),
+                        score: Some(score),
+                        kind: kind.to_owned(),
+                        vector: vector.clone(),
+                        source: format!("Vulnrichment for {cve}"),
+                    },
+                ));
+            }
+        }
+    }
+    best.map(|(_, _, r)| r)
 }
 
 #[cfg(test)]
@@ -162,6 +205,7 @@ mod tests {
             score: None,
             kind: "Ubuntu".into(),
             vector: "high".into(),
+            source: "advisory".into(),
         };
         let at_least = |min| Threshold {
             min: Some(min),

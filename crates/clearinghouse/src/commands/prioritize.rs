@@ -308,7 +308,10 @@ fn rating_of(f: &Value, cves: &[String], threats: &BTreeMap<String, CveThreat>) 
         let r = &f["rating"];
         return serde_json::json!({
             "severity": r["severity"], "score": r["score"], "vector": r["vector"],
-            "source": format!("advisory ({})", r["type"].as_str().unwrap_or("rating")),
+            "source": match r["source"].as_str() {
+                Some("advisory") | None => format!("advisory ({})", r["type"].as_str().unwrap_or("rating")),
+                Some(other) => other.to_owned(),
+            },
         });
     }
     let mut best: Option<(ch_cvss::Cvss, String, String)> = None;

@@ -111,7 +111,7 @@ fn scan_reports_one_finding_per_package_and_vulnerability_with_every_location() 
     assert_eq!(
         demo["rating"],
         serde_json::json!({"severity": "CRITICAL", "score": 9.8, "type": "CVSS_V3",
-            "vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"})
+            "vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "source": "advisory"})
     );
     assert_eq!(lib["rating"], serde_json::Value::Null);
     let inputs: Vec<&str> = v["inputs"]
@@ -1174,4 +1174,63 @@ fn fail_on_compares_the_highest_rating_of_open_findings() {
         .unwrap();
     assert_eq!(unrated["properties"].get("security-severity"), None);
     assert_eq!(unrated["defaultConfiguration"]["level"], "error");
+}
+
+#[test]
+fn vulnrichment_rates_what_no_advisory_rates() {
+    let Some(data) = ch_test_support::shared_data() else {
+        return;
+    };
+    let (dir, db) = crate::temp_db();
+    let project = dir.path().join("p");
+    std::fs::create_dir(&project).unwrap();
+    let req = project.join("requirements.txt");
+    std::fs::write(&req, "apache-airflow==1.10.10\n").unwrap();
+    ch(
+        &db,
+        &[
+            "db",
+            "import",
+            data.join("osv-pypa/all.zip").to_str().unwrap(),
+        ],
+    )
+    .ok();
+    let scan = || {
+        let run = ch(
+            &db,
+            &[
+                "scan",
+                "--offline",
+                "--format",
+                "json",
+                req.to_str().unwrap(),
+            ],
+        );
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        crate::assert_schema("scan-v1.schema.json", &v);
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == "PYSEC-2020-18")
+            .unwrap()["rating"]
+            .clone()
+    };
+    // The PyPA export carries no CVSS vectors.
+    assert_eq!(scan(), serde_json::Value::Null);
+    ch(
+        &db,
+        &[
+            "db",
+            "import",
+            data.join("vulnrichment/vulnrichment.zip").to_str().unwrap(),
+        ],
+    )
+    .ok();
+    assert_eq!(
+        scan(),
+        serde_json::json!({"severity": "CRITICAL", "score": 9.8, "type": "CVSS_V3",
+            "vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+            "source": "Vulnrichment for CVE-2020-13927"})
+    );
 }

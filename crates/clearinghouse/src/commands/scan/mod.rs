@@ -124,6 +124,7 @@ struct RatingOut<'a> {
     #[serde(rename = "type")]
     kind: &'a str,
     vector: &'a str,
+    source: &'a str,
 }
 
 fn rating_out(r: &Rating) -> RatingOut<'_> {
@@ -132,6 +133,7 @@ fn rating_out(r: &Rating) -> RatingOut<'_> {
         score: r.score,
         kind: &r.kind,
         vector: &r.vector,
+        source: &r.source,
     }
 }
 
