@@ -54,6 +54,25 @@ pub(crate) enum Command {
     /// Order a scan's findings into a worklist for one system: SSVC decision, the
     /// directive deadline and why, KEV, EPSS, CVSS (docs/prioritisation.md).
     Prioritize(PrioritizeArgs),
+    /// Cyber-capability evaluations of AI models (docs/evaluation.md).
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum EvalCommand {
+    /// Read and check a suite folder: manifest, every task, markings, content hashes.
+    Check(EvalCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EvalCheckArgs {
+    /// The suite folder (holding suite.toml).
+    #[arg(value_name = "SUITE")]
+    pub(crate) suite: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 mod advisory;
 mod cvss;
 mod db;
+mod eval;
 mod inventory;
 mod prioritize;
 mod query;
@@ -31,6 +32,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Scan(args) => scan::run(cli.db, quiet, args),
         Command::Cvss(args) => cvss::run(args),
         Command::Prioritize(args) => prioritize::run(cli.db, quiet, args),
+        Command::Eval(cmd) => eval::run(cmd),
     }
 }
 

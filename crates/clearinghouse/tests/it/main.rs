@@ -4,6 +4,7 @@
 mod cvss;
 mod data;
 mod db;
+mod eval;
 mod image;
 mod peers;
 mod prioritize;
