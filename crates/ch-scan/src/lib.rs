@@ -84,7 +84,7 @@ fn rate_unrated_from_cve_records(
     let cves_of = |f: &Finding| -> Vec<String> {
         std::iter::once(&f.vulnerability.id)
             .chain(&f.vulnerability.aliases)
-            .filter(|id| id.starts_with("CVE-"))
+            .filter(|id| ch_threat::is_cve(id))
             .cloned()
             .collect()
     };

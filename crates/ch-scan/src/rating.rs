@@ -55,24 +55,7 @@ pub fn rate(v: &VulnerabilityMatch) -> (Option<Rating>, Vec<String>) {
     for (kind, vector) in &v.severity {
         match kind.as_str() {
             "CVSS_V2" | "CVSS_V3" | "CVSS_V4" => match Cvss::parse(vector) {
-                Ok(cvss) => {
-                    let score = cvss.score();
-                    let version = cvss.version();
-                    // The highest score; on a tie the newer CVSS version.
-                    if best_cvss
-                        .as_ref()
-                        .is_none_or(|(s, ver, _)| (score, version) > (*s, *ver))
-                    {
-                        let rating = Rating {
-                            severity: cvss.severity(),
-                            score: Some(score),
-                            kind: kind.clone(),
-                            vector: vector.clone(),
-                            source: "advisory".to_owned(),
-                        };
-                        best_cvss = Some((score, version, rating));
-                    }
-                }
+                Ok(cvss) => keep_highest(&mut best_cvss, &cvss, kind, vector, "advisory"),
                 Err(e) => warnings.push(format!(
                     "{}: {kind} vector `{vector}` left out of the rating: {e}",
                     v.id
@@ -104,39 +87,54 @@ pub fn rate(v: &VulnerabilityMatch) -> (Option<Rating>, Vec<String>) {
     (best_cvss.map(|(_, _, r)| r).or(best_label), warnings)
 }
 
+/// Keeps in `best` the highest-scoring CVSS rating seen (on a tie, the newer CVSS
+/// version): the one rule both advisory and CVE-record ratings follow.
+fn keep_highest(
+    best: &mut Option<(Score, ch_cvss::Version, Rating)>,
+    cvss: &Cvss,
+    kind: &str,
+    vector: &str,
+    source: &str,
+) {
+    let (score, version) = (cvss.score(), cvss.version());
+    if best
+        .as_ref()
+        .is_none_or(|(s, v, _)| (score, version) > (*s, *v))
+    {
+        let rating = Rating {
+            severity: cvss.severity(),
+            score: Some(score),
+            kind: kind.to_owned(),
+            vector: vector.to_owned(),
+            source: source.to_owned(),
+        };
+        *best = Some((score, version, rating));
+    }
+}
+
 /// The highest CVSS rating among CVSS vectors a CVE record gives (`cve`, vectors),
 /// for a vulnerability no advisory rates.
 pub fn rate_from_cve_records<'a>(
     records: impl IntoIterator<Item = (&'a str, &'a [String])>,
 ) -> Option<Rating> {
-    let mut best: Option<(Score, ch_cvss::Version, Rating)> = None;
+    let mut best = None;
     for (cve, vectors) in records {
         for vector in vectors {
             let Ok(cvss) = Cvss::parse(vector) else {
                 continue;
             };
-            let (score, version) = (cvss.score(), cvss.version());
-            if best
-                .as_ref()
-                .is_none_or(|(s, v, _)| (score, version) > (*s, *v))
-            {
-                let kind = match version {
-                    ch_cvss::Version::V2 => "CVSS_V2",
-                    ch_cvss::Version::V3_0 | ch_cvss::Version::V3_1 => "CVSS_V3",
-                    ch_cvss::Version::V4_0 => "CVSS_V4",
-                };
-                best = Some((
-                    score,
-                    version,
-                    Rating {
-                        severity: cvss.severity(),
-                        score: Some(score),
-                        kind: kind.to_owned(),
-                        vector: vector.clone(),
-                        source: format!("Vulnrichment for {cve}"),
-                    },
-                ));
-            }
+            let kind = match cvss.version() {
+                ch_cvss::Version::V2 => "CVSS_V2",
+                ch_cvss::Version::V3_0 | ch_cvss::Version::V3_1 => "CVSS_V3",
+                ch_cvss::Version::V4_0 => "CVSS_V4",
+            };
+            keep_highest(
+                &mut best,
+                &cvss,
+                kind,
+                vector,
+                &format!("Vulnrichment for {cve}"),
+            );
         }
     }
     best.map(|(_, _, r)| r)

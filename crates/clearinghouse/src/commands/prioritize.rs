@@ -208,16 +208,12 @@ fn cves_of(f: &Value) -> Vec<String> {
     let mut out: Vec<String> = std::iter::once(&f["id"])
         .chain(f["aliases"].as_array().into_iter().flatten())
         .filter_map(Value::as_str)
-        .filter(|id| is_cve(id))
+        .filter(|id| ch_threat::is_cve(id))
         .map(str::to_owned)
         .collect();
     out.sort();
     out.dedup();
     out
-}
-
-fn is_cve(id: &str) -> bool {
-    ch_threat::is_cve(id)
 }
 
 /// The facts of one vulnerability from what the database holds about its CVEs.
@@ -314,23 +310,13 @@ fn rating_of(f: &Value, cves: &[String], threats: &BTreeMap<String, CveThreat>) 
             },
         });
     }
-    let mut best: Option<(ch_cvss::Cvss, String, String)> = None;
-    for cve in cves {
-        let Some(e) = threats.get(cve).and_then(|t| t.enrichment.as_ref()) else {
-            continue;
-        };
-        for vector in &e.cvss {
-            if let Ok(c) = ch_cvss::Cvss::parse(vector) {
-                if best.as_ref().is_none_or(|(b, _, _)| c.score() > b.score()) {
-                    best = Some((c, vector.clone(), cve.clone()));
-                }
-            }
-        }
-    }
-    match best {
-        Some((c, vector, cve)) => serde_json::json!({
-            "severity": c.severity(), "score": c.score(), "vector": vector,
-            "source": format!("Vulnrichment for {cve}"),
+    let rating = ch_scan::rate_from_cve_records(cves.iter().filter_map(|c| {
+        let e = threats.get(c)?.enrichment.as_ref()?;
+        Some((c.as_str(), e.cvss.as_slice()))
+    }));
+    match rating {
+        Some(r) => serde_json::json!({
+            "severity": r.severity, "score": r.score, "vector": r.vector, "source": r.source,
         }),
         None => Value::Null,
     }

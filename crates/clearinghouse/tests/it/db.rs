@@ -239,18 +239,8 @@ fn a_version_1_database_is_migrated_in_place_and_answers_the_same() {
     let (_dir, db) = fixture_db();
     let project = crate::scan::project();
     let scan = || {
-        let run = ch(
-            &db,
-            &[
-                "scan",
-                "--offline",
-                "--format",
-                "json",
-                project.path().to_str().unwrap(),
-            ],
-        );
+        let (run, mut v) = crate::scan_json(&db, project.path());
         assert_eq!(run.code, 1, "{}", run.stderr);
-        let mut v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
         v["inputs"] = serde_json::Value::Null;
         v
     };

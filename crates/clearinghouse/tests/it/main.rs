@@ -135,6 +135,23 @@ pub fn fixture_db() -> (tempfile::TempDir, PathBuf) {
     (dir, db)
 }
 
+/// `scan --offline --format json PATH` against `db`, checked against the schema.
+pub fn scan_json(db: &Path, path: &Path) -> (Run, serde_json::Value) {
+    let run = ch(
+        db,
+        &[
+            "scan",
+            "--offline",
+            "--format",
+            "json",
+            path.to_str().unwrap(),
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_schema("scan-v1.schema.json", &v);
+    (run, v)
+}
+
 /// The shared KEV catalog with one more entry (`cve`, added and due on the dates
 /// given), as JSON bytes: what CISA publishes when it lists a CVE.
 pub fn kev_catalog_with(data: &Path, cve: &str, added: &str, due: &str) -> Vec<u8> {

@@ -37,6 +37,23 @@ fn scan_report() -> serde_json::Value {
     })
 }
 
+/// `prioritize SCAN --system SYSTEM EXTRA…`.
+fn prioritize(
+    db: &std::path::Path,
+    scan: &std::path::Path,
+    system: &std::path::Path,
+    extra: &[&str],
+) -> crate::Run {
+    let mut args = vec![
+        "prioritize",
+        scan.to_str().unwrap(),
+        "--system",
+        system.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    ch(db, &args)
+}
+
 /// `prioritize SCAN --system SYSTEM --detected DAY --format json`, parsed and checked
 /// against the schema.
 fn worklist_json(
@@ -45,18 +62,11 @@ fn worklist_json(
     system: &std::path::Path,
     detected: &str,
 ) -> serde_json::Value {
-    let run = ch(
+    let run = prioritize(
         db,
-        &[
-            "prioritize",
-            scan.to_str().unwrap(),
-            "--system",
-            system.to_str().unwrap(),
-            "--detected",
-            detected,
-            "--format",
-            "json",
-        ],
+        scan,
+        system,
+        &["--detected", detected, "--format", "json"],
     );
     let v: serde_json::Value = serde_json::from_str(run.ok()).unwrap();
     crate::assert_schema("prioritize-v1.schema.json", &v);
@@ -187,15 +197,7 @@ fn bad_inputs_are_one_line_naming_what_is_wrong() {
     std::fs::write(&scan, scan_report().to_string()).unwrap();
     let system = dir.path().join("system.toml");
     std::fs::write(&system, SYSTEM.replace("\"support\"", "\"vital\"")).unwrap();
-    let run = ch(
-        &db,
-        &[
-            "prioritize",
-            scan.to_str().unwrap(),
-            "--system",
-            system.to_str().unwrap(),
-        ],
-    );
+    let run = prioritize(&db, &scan, &system, &[]);
     assert_eq!(
         run.user_error(),
         format!(
@@ -219,32 +221,18 @@ fn bad_inputs_are_one_line_naming_what_is_wrong() {
     std::fs::write(&system, SYSTEM).unwrap();
     let not_scan = dir.path().join("other.json");
     std::fs::write(&not_scan, "{\"packages\": []}").unwrap();
-    let run = ch(
-        &db,
-        &[
-            "prioritize",
-            not_scan.to_str().unwrap(),
-            "--system",
-            system.to_str().unwrap(),
-        ],
-    );
+    let run = prioritize(&db, &not_scan, &system, &[]);
     assert!(run
         .user_error()
         .contains("not a `clearinghouse scan --format json` report"));
-    std::fs::write(&system, SYSTEM).unwrap();
     let policies = dir.path().join("policies");
     std::fs::create_dir(&policies).unwrap();
     std::fs::write(policies.join("bad.toml"), "kind = \"directive\"\nid = 1\n").unwrap();
-    let run = ch(
+    let run = prioritize(
         &db,
-        &[
-            "prioritize",
-            scan.to_str().unwrap(),
-            "--system",
-            system.to_str().unwrap(),
-            "--policies",
-            policies.to_str().unwrap(),
-        ],
+        &scan,
+        &system,
+        &["--policies", policies.to_str().unwrap()],
     );
     assert!(
         run.user_error().starts_with(&format!(
@@ -254,17 +242,7 @@ fn bad_inputs_are_one_line_naming_what_is_wrong() {
         "{}",
         run.stderr
     );
-    let run = ch(
-        &db,
-        &[
-            "prioritize",
-            scan.to_str().unwrap(),
-            "--system",
-            system.to_str().unwrap(),
-            "--detected",
-            "27/11/2026",
-        ],
-    );
+    let run = prioritize(&db, &scan, &system, &["--detected", "27/11/2026"]);
     assert_eq!(
         run.user_error(),
         "error: --detected `27/11/2026` is not a date (YYYY-MM-DD)"

@@ -1196,18 +1196,7 @@ fn vulnrichment_rates_what_no_advisory_rates() {
     )
     .ok();
     let scan = || {
-        let run = ch(
-            &db,
-            &[
-                "scan",
-                "--offline",
-                "--format",
-                "json",
-                req.to_str().unwrap(),
-            ],
-        );
-        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-        crate::assert_schema("scan-v1.schema.json", &v);
+        let (_, v) = crate::scan_json(&db, &req);
         v["findings"]
             .as_array()
             .unwrap()
