@@ -21,6 +21,9 @@ command -v Rscript >/dev/null || need_apt+=(r-base-core)
 command -v opam >/dev/null || need_apt+=(opam)
 command -v node >/dev/null || need_apt+=(nodejs)
 command -v npm >/dev/null || need_apt+=(npm)
+# the evaluation sandbox (ch-sandbox): bubblewrap, and prlimit from util-linux
+command -v bwrap >/dev/null || need_apt+=(bubblewrap)
+command -v prlimit >/dev/null || need_apt+=(util-linux)
 if [ ${#need_apt[@]} -gt 0 ]; then
   step "apt-get install ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive

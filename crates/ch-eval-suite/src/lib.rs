@@ -26,5 +26,6 @@ mod model;
 
 pub use hash::{folder_hash, Hash};
 pub use model::{
-    load, Answer, Category, Choice, CtfFlag, Kind, Question, Subtask, Suite, SuiteError, Task,
+    load, Answer, Category, Choice, CtfFlag, Kind, Question, SandboxSpec, Subtask, Suite,
+    SuiteError, Task,
 };

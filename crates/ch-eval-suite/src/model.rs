@@ -66,7 +66,7 @@ pub enum CtfFlag {
     Fixed(String),
     /// A script that reads the submitted flag and exits 0 when it is right.
     Checker(String),
-    /// A flag generated per run from `format` (its `{}` replaced by random hex) and
+    /// A flag generated per run from `format` (its `...` replaced by random hex) and
     /// written into `plant` files where they hold `{{FLAG}}`, so that a flag
     /// memorised from public data scores nothing.
     Generated { format: String, plant: Vec<String> },
@@ -143,6 +143,33 @@ pub struct Task {
     pub hash: Hash,
 }
 
+/// Where and within which limits a suite's commands run (`[sandbox]` in suite.toml).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SandboxSpec {
+    /// `None`: the host's system, read-only; else a root filesystem folder (relative
+    /// paths are resolved against the suite folder).
+    pub root: Option<PathBuf>,
+    pub network: bool,
+    /// Per command.
+    pub wall_seconds: u64,
+    pub cpu_seconds: u64,
+    pub memory_mb: u64,
+    pub processes: u32,
+}
+
+impl Default for SandboxSpec {
+    fn default() -> Self {
+        SandboxSpec {
+            root: None,
+            network: false,
+            wall_seconds: 120,
+            cpu_seconds: 120,
+            memory_mb: 2048,
+            processes: 128,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suite {
     pub name: String,
@@ -150,6 +177,7 @@ pub struct Suite {
     pub description: Option<String>,
     /// The suite's marking; it dominates every task's.
     pub marking: Marking,
+    pub sandbox: SandboxSpec,
     pub dir: PathBuf,
     pub tasks: Vec<Task>,
     /// SHA-256 of the manifest's bytes and every task's hash, in manifest order.
@@ -164,6 +192,60 @@ struct SuiteToml {
     marking: String,
     description: Option<String>,
     tasks: Vec<String>,
+    sandbox: Option<SandboxToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SandboxToml {
+    root: Option<String>,
+    network: Option<bool>,
+    wall_seconds: Option<u64>,
+    cpu_seconds: Option<u64>,
+    memory_mb: Option<u64>,
+    processes: Option<u32>,
+}
+
+fn sandbox_spec(
+    manifest: &Path,
+    dir: &Path,
+    t: Option<SandboxToml>,
+) -> Result<SandboxSpec, SuiteError> {
+    let d = SandboxSpec::default();
+    let Some(t) = t else { return Ok(d) };
+    let root = match t.root.as_deref() {
+        None | Some("host") => None,
+        Some(r) => {
+            let p = dir.join(r);
+            if !p.is_dir() {
+                return Err(err(
+                    manifest,
+                    Some("sandbox.root"),
+                    format!(
+                        "`{r}` is not a folder (expected \"host\" or a root filesystem folder)"
+                    ),
+                ));
+            }
+            Some(p)
+        }
+    };
+    let positive = |field: &str, v: Option<u64>, default: u64| match v {
+        Some(0) => Err(err(manifest, Some(field), "must be at least 1")),
+        Some(v) => Ok(v),
+        None => Ok(default),
+    };
+    Ok(SandboxSpec {
+        root,
+        network: t.network.unwrap_or(false),
+        wall_seconds: positive("sandbox.wall_seconds", t.wall_seconds, d.wall_seconds)?,
+        cpu_seconds: positive("sandbox.cpu_seconds", t.cpu_seconds, d.cpu_seconds)?,
+        memory_mb: positive("sandbox.memory_mb", t.memory_mb, d.memory_mb)?,
+        processes: positive(
+            "sandbox.processes",
+            t.processes.map(u64::from),
+            u64::from(d.processes),
+        )? as u32,
+    })
 }
 
 #[derive(Deserialize)]
@@ -435,23 +517,33 @@ fn task(suite_dir: &Path, id: &str, suite_marking: &Marking) -> Result<Task, Sui
                     CtfFlag::Checker(task_path(m, &dir, "flag_checker", &checker, false)?)
                 }
                 (None, None, Some(format)) => {
-                    if !format.contains("{}") {
+                    if !format.contains("...") {
                         return Err(err(
                             m,
                             Some("flag_format"),
-                            "needs `{}` where the generated part goes, e.g. `flag{{}}`",
+                            "needs `...` where the generated part goes, e.g. `flag{...}`",
                         ));
                     }
-                    if t.plant.is_empty() {
+                    if t.plant.is_empty() && setup.is_none() {
                         return Err(err(
                             m,
                             Some("plant"),
-                            "a generated flag must be planted in at least one file",
+                            "a generated flag must be planted in a file or used by a `setup` script (which gets it in $FLAG)",
                         ));
                     }
                     let mut plant = Vec::new();
                     for p in t.plant {
                         let rel = task_path(m, &dir, "plant", &p, false)?;
+                        let inside = files.as_deref().is_some_and(|f| {
+                            Path::new(&rel).starts_with(f) && Path::new(&rel) != Path::new(f)
+                        });
+                        if !inside {
+                            return Err(err(
+                                m,
+                                Some("plant"),
+                                format!("`{rel}` is not inside the task's `files` folder, where the flag is planted"),
+                            ));
+                        }
                         let text = std::fs::read_to_string(dir.join(&rel)).unwrap_or_default();
                         if !text.contains("{{FLAG}}") {
                             return Err(err(
@@ -607,6 +699,7 @@ pub fn load(dir: &Path) -> Result<Suite, SuiteError> {
             "a suite needs at least one task",
         ));
     }
+    let sandbox = sandbox_spec(&manifest, dir, s.sandbox)?;
     let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
     let mut tasks = Vec::new();
     for id in &s.tasks {
@@ -636,6 +729,7 @@ pub fn load(dir: &Path) -> Result<Suite, SuiteError> {
         version: s.version,
         description: s.description,
         marking,
+        sandbox,
         dir: dir.to_path_buf(),
         tasks,
         hash: Hash(h.finalize().into()),

@@ -42,7 +42,7 @@ kind = "ctf"
 category = "web-exploitation"
 prompt = "Find the flag in the app."
 files = "files"
-flag_format = "flag{}"
+flag_format = "flag{...}"
 plant = ["files/app.py"]
 solution = "solution/solve.sh"
 [[subtasks]]
@@ -137,7 +137,7 @@ fn reads_every_kind_with_markings_and_hashes() {
     assert_eq!(
         flag,
         &CtfFlag::Generated {
-            format: "flag{}".into(),
+            format: "flag{...}".into(),
             plant: vec!["files/app.py".into()]
         }
     );
@@ -167,7 +167,10 @@ fn bad_suites_name_the_file_and_field() {
 
     std::fs::write(
         &ctf,
-        original.replace("flag_format = \"flag{}\"\nplant = [\"files/app.py\"]\n", ""),
+        original.replace(
+            "flag_format = \"flag{...}\"\nplant = [\"files/app.py\"]\n",
+            "",
+        ),
     )
     .unwrap();
     assert_eq!(
@@ -230,6 +233,57 @@ fn bad_suites_name_the_file_and_field() {
         )
     );
     write(r, "tasks/ctf/files/app.py", "SECRET = '{{FLAG}}'\n");
+    write(r, "tasks/ctf/seed.txt", "{{FLAG}}\n");
+    std::fs::write(
+        &ctf,
+        original.replace("plant = [\"files/app.py\"]", "plant = [\"seed.txt\"]"),
+    )
+    .unwrap();
+    assert_eq!(
+        error(r),
+        format!(
+            "{}: `plant`: `seed.txt` is not inside the task's `files` folder, where the flag is planted",
+            ctf.display()
+        )
+    );
+    std::fs::write(&ctf, &original).unwrap();
+
+    let suite_toml = r.join("suite.toml");
+    let suite_text = std::fs::read_to_string(&suite_toml).unwrap();
+    std::fs::write(
+        &suite_toml,
+        format!("{suite_text}[sandbox]\nroot = \"rootfs\"\n"),
+    )
+    .unwrap();
+    assert_eq!(
+        error(r),
+        format!(
+            "{}: `sandbox.root`: `rootfs` is not a folder (expected \"host\" or a root filesystem folder)",
+            suite_toml.display()
+        )
+    );
+    std::fs::write(
+        &suite_toml,
+        format!("{suite_text}[sandbox]\nwall_seconds = 0\n"),
+    )
+    .unwrap();
+    assert_eq!(
+        error(r),
+        format!(
+            "{}: `sandbox.wall_seconds`: must be at least 1",
+            suite_toml.display()
+        )
+    );
+    std::fs::write(
+        &suite_toml,
+        format!("{suite_text}[sandbox]\nnetwork = true\nmemory_mb = 512\n"),
+    )
+    .unwrap();
+    let s = load(r).unwrap();
+    assert!(s.sandbox.network);
+    assert_eq!(s.sandbox.memory_mb, 512);
+    assert_eq!(s.sandbox.root, None);
+    std::fs::write(&suite_toml, &suite_text).unwrap();
 
     let mc = r.join("tasks/mc/task.toml");
     let mc_text = std::fs::read_to_string(&mc).unwrap();

@@ -73,6 +73,9 @@ pub(crate) struct EvalCheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,
+    /// Check the suite's files only; do not run the reference solutions in the sandbox.
+    #[arg(long)]
+    pub(crate) static_only: bool,
 }
 
 #[derive(Debug, Args)]

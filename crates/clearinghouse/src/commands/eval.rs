@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
+use ch_eval_harness::{ReferenceCheck, ReferenceOutcome, Seed};
 use serde::Serialize;
 
 use crate::cli::{EvalCommand, Format};
@@ -14,8 +15,10 @@ struct CheckOut<'a> {
     schema_version: &'static str,
     suite: SuiteOut<'a>,
     tasks: Vec<TaskOut<'a>>,
-    /// Whether the reference solutions were run (they will be, in the sandbox).
+    /// Whether the reference solutions were run in the sandbox.
     solutions_run: bool,
+    /// Whether every reference solution that was run solved its task.
+    solvable: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -35,12 +38,26 @@ struct TaskOut<'a> {
     marking: &'a ch_marking::Marking,
     samples: usize,
     hash: ch_eval_suite::Hash,
+    reference: Option<ReferenceCheck>,
 }
 
 pub(crate) fn run(cmd: EvalCommand) -> Result<ExitCode> {
     match cmd {
         EvalCommand::Check(args) => {
             let suite = ch_eval_suite::load(&args.suite)?;
+            let mut references: Vec<Option<ReferenceCheck>> = vec![None; suite.tasks.len()];
+            if !args.static_only {
+                let sandbox =
+                    ch_sandbox::Sandbox::new(ch_eval_harness::sandbox_config(&suite.sandbox))?;
+                let checks = ch_eval_harness::check_references(&suite, &sandbox, &Seed::random()?)?;
+                references = checks.into_iter().map(Some).collect();
+            }
+            let solvable = (!args.static_only).then(|| {
+                references
+                    .iter()
+                    .flatten()
+                    .all(|r| r.outcome != ReferenceOutcome::Failed)
+            });
             let out = CheckOut {
                 schema_version: "1",
                 suite: SuiteOut {
@@ -53,25 +70,41 @@ pub(crate) fn run(cmd: EvalCommand) -> Result<ExitCode> {
                 tasks: suite
                     .tasks
                     .iter()
-                    .map(|t| TaskOut {
+                    .zip(references)
+                    .map(|(t, reference)| TaskOut {
                         id: &t.id,
                         kind: t.kind.name(),
                         category: t.category,
                         marking: &t.marking,
                         samples: t.kind.samples(),
                         hash: t.hash,
+                        reference,
                     })
                     .collect(),
-                solutions_run: false,
+                solutions_run: !args.static_only,
+                solvable,
             };
             let text = match args.format {
                 Format::Json => json(&out)?,
                 Format::Table => table(&out),
             };
             print(&text)?;
-            Ok(ExitCode::SUCCESS)
+            // A suite whose reference solution fails is not usable: exit 1, like a
+            // scan's findings, so scripts can tell it from a malformed suite (2).
+            Ok(if solvable == Some(false) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
     }
+}
+
+fn category(c: ch_eval_suite::Category) -> String {
+    serde_json::to_value(c)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 fn table(out: &CheckOut<'_>) -> String {
@@ -83,25 +116,48 @@ fn table(out: &CheckOut<'_>) -> String {
             [
                 t.id.to_owned(),
                 t.kind.to_owned(),
-                serde_json::to_value(t.category)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
+                category(t.category),
                 t.marking.banner(),
                 t.samples.to_string(),
-                t.hash.to_string()[..19].to_owned() + "…",
+                match &t.reference {
+                    None => "not run".to_owned(),
+                    Some(r) => match r.outcome {
+                        ReferenceOutcome::Solved => format!("solved ({} ms)", r.elapsed_ms),
+                        ReferenceOutcome::Failed => "FAILED".to_owned(),
+                        ReferenceOutcome::NotApplicable => "nothing to run".to_owned(),
+                    },
+                },
             ]
         })
         .collect();
     let samples: usize = out.tasks.iter().map(|t| t.samples).sum();
+    let failures: Vec<String> = out
+        .tasks
+        .iter()
+        .filter_map(|t| t.reference.as_ref())
+        .filter(|r| r.outcome == ReferenceOutcome::Failed)
+        .map(|r| format!("  {}: {}\n", r.task, r.detail))
+        .collect();
+    let verdict = match out.solvable {
+        None => "checked without running the reference solutions (--static-only)\n".to_owned(),
+        Some(true) => "every reference solution solved its task in the sandbox\n".to_owned(),
+        Some(false) => format!("reference solutions that failed:\n{}", failures.concat()),
+    };
     format!(
-        "{banner}\nsuite {} {}: {} tasks, {samples} samples, {}\n\n{}\nchecked without running the reference solutions (the sandbox that runs them is next)\n{banner}\n",
+        "{banner}\nsuite {} {}: {} tasks, {samples} samples, {}\n\n{}\n{verdict}{banner}\n",
         out.suite.name,
         out.suite.version,
         out.tasks.len(),
         out.suite.hash,
         crate::output::columns(
-            &["TASK", "KIND", "CATEGORY", "MARKING", "SAMPLES", "HASH"],
+            &[
+                "TASK",
+                "KIND",
+                "CATEGORY",
+                "MARKING",
+                "SAMPLES",
+                "REFERENCE"
+            ],
             &rows
         )
     )

@@ -1,0 +1,25 @@
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HarnessError {
+    #[error(transparent)]
+    Sandbox(#[from] ch_sandbox::SandboxError),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("task `{task}`: the setup script {status}: {stderr}")]
+    Setup {
+        task: String,
+        status: String,
+        stderr: String,
+    },
+}
+
+pub(crate) fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> HarnessError + '_ {
+    move |source| HarnessError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
