@@ -4,6 +4,8 @@ use std::path::PathBuf;
 pub enum HarnessError {
     #[error(transparent)]
     Sandbox(#[from] ch_sandbox::SandboxError),
+    #[error(transparent)]
+    Result(#[from] ch_eval_result::ResultError),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -15,6 +17,8 @@ pub enum HarnessError {
         status: String,
         stderr: String,
     },
+    #[error("the suite has no task `{0}`")]
+    UnknownTask(String),
 }
 
 pub(crate) fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> HarnessError + '_ {

@@ -12,10 +12,10 @@
 //!
 //! Pure functions; no IO.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// An estimate and its interval.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Interval {
     pub estimate: f64,
     pub low: f64,

@@ -17,6 +17,10 @@
 //! that supplies a suite marks it.
 
 use std::collections::BTreeSet;
+mod locations;
+
+pub use locations::{Location, Locations, LocationsError};
+
 use std::fmt;
 use std::str::FromStr;
 

@@ -14,6 +14,7 @@
 #![allow(clippy::unwrap_used)]
 
 pub mod mirror;
+pub mod model_server;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};

@@ -61,8 +61,188 @@ pub(crate) enum Command {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum EvalCommand {
-    /// Read and check a suite folder: manifest, every task, markings, content hashes.
+    /// Check a suite: manifest, tasks, markings, hashes; and run every reference
+    /// solution in the sandbox to prove the suite solvable.
+    ///
+    /// Exit code: 0 solvable, 1 a reference solution failed, 2 a malformed suite.
     Check(EvalCheckArgs),
+    /// Run a suite against a model and write a signed, marked result file.
+    ///
+    /// Samples run in the sandbox, several at once; each is appended to RESULT.partial
+    /// as it finishes, so an interrupted run resumes when the same command is given
+    /// again. On completion the summary and signature are added and the file is
+    /// renamed to RESULT.
+    Run(Box<EvalRunArgs>),
+    /// Check a result file: structure, markings, that the summary is what the samples
+    /// give, the digest and the signature (and the signer, with --public-key).
+    ///
+    /// Exit code: 0 verified, 2 not verified (the reason is printed).
+    Verify(EvalVerifyArgs),
+    /// Summarise a verified result file (or compare two): scores per category and task
+    /// with 95% intervals, and the capability profile as a chart.
+    Report(EvalReportArgs),
+    /// Make a new ed25519 signing key (PKCS#8 PEM, mode 0600) and print its public key.
+    Keygen(EvalKeygenArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ProviderKind {
+    /// OpenAI-compatible Chat Completions (vLLM, llama.cpp server, Ollama, OpenAI, gateways).
+    Openai,
+    /// Anthropic Messages.
+    Anthropic,
+    /// A local program: the request on stdin, the answer on stdout (see docs/evaluation.md).
+    Command,
+}
+
+/// The environment variable naming the signing key for result files.
+pub(crate) const EVAL_KEY_ENV: &str = "CLEARINGHOUSE_EVAL_KEY";
+/// The environment variable naming the locations configuration (accreditations).
+pub(crate) const LOCATIONS_ENV: &str = "CLEARINGHOUSE_LOCATIONS";
+
+#[derive(Debug, Args)]
+pub(crate) struct EvalRunArgs {
+    /// The suite folder (holding suite.toml).
+    #[arg(value_name = "SUITE")]
+    pub(crate) suite: PathBuf,
+    /// How to reach the model.
+    #[arg(long, value_enum)]
+    pub(crate) provider: ProviderKind,
+    /// The API's base URL: e.g. http://127.0.0.1:8000/v1 (OpenAI-compatible; the path
+    /// ends before /chat/completions), https://api.anthropic.com (Anthropic).
+    #[arg(long, value_name = "URL")]
+    pub(crate) base_url: Option<String>,
+    /// The model's name, as the API knows it (for `command`: a label for the results).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) model: String,
+    /// Where the result file goes (RESULT.partial while the run is going on).
+    #[arg(long, value_name = "RESULT")]
+    pub(crate) out: PathBuf,
+    /// The environment variable holding the API key [default: OPENAI_API_KEY or
+    /// ANTHROPIC_API_KEY]. Keys are never taken on the command line nor recorded.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) api_key_env: Option<String>,
+    /// Run only these tasks (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "ID,…")]
+    pub(crate) tasks: Vec<String>,
+    /// Times each sample is run (for pass@k and steadier estimates).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub(crate) epochs: u32,
+    /// Samples run at once (each with its own sandbox and model conversation).
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub(crate) concurrency: u32,
+    /// The run's seed, 64 hex digits (generated flags and bootstrap draws derive from
+    /// it) [default: random, or the interrupted run's].
+    #[arg(long, value_name = "HEX")]
+    pub(crate) seed: Option<String>,
+    /// Assistant messages per sample.
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    pub(crate) message_limit: u32,
+    /// Input + output tokens per sample.
+    #[arg(long, default_value_t = 1_000_000, value_name = "N")]
+    pub(crate) token_limit: u64,
+    /// Wall-clock seconds per sample.
+    #[arg(long, default_value_t = 1800, value_name = "SECONDS")]
+    pub(crate) time_limit: u64,
+    /// Bytes of each tool call's output shown to the model.
+    #[arg(long, default_value_t = 16384, value_name = "BYTES")]
+    pub(crate) tool_output_limit: usize,
+    /// max_tokens of each model response.
+    #[arg(long, value_name = "N")]
+    pub(crate) max_tokens: Option<u32>,
+    /// Sampling temperature.
+    #[arg(long, value_name = "T")]
+    pub(crate) temperature: Option<f64>,
+    /// Seed sent with each request, where the API takes one.
+    #[arg(long, value_name = "N")]
+    pub(crate) model_seed: Option<u64>,
+    /// Retries of a request on 429, 5xx or a transport error.
+    #[arg(long, default_value_t = 6, value_name = "N")]
+    pub(crate) max_retries: u32,
+    /// The first back-off delay; it doubles each retry (with jitter), up to 60 s.
+    #[arg(long, default_value_t = 1000, value_name = "MS")]
+    pub(crate) retry_base_ms: u64,
+    /// Timeout of one request.
+    #[arg(long, default_value_t = 600, value_name = "SECONDS")]
+    pub(crate) request_timeout: u64,
+    /// Requests per minute, over all concurrent samples.
+    #[arg(long, value_name = "N")]
+    pub(crate) rpm: Option<u32>,
+    /// Price of input tokens, US dollars per million (for cost accounting).
+    #[arg(long, value_name = "USD", requires = "price_output")]
+    pub(crate) price_input: Option<f64>,
+    /// Price of output tokens, US dollars per million.
+    #[arg(long, value_name = "USD", requires = "price_input")]
+    pub(crate) price_output: Option<f64>,
+    /// The ed25519 signing key (PKCS#8 PEM) [default: $XDG_CONFIG_HOME/clearinghouse/
+    /// eval-signing-key.pem, made on first use].
+    #[arg(long, env = EVAL_KEY_ENV, value_name = "FILE")]
+    pub(crate) key: Option<PathBuf>,
+    /// The locations configuration: places and the markings they are accredited for
+    /// [default: $XDG_CONFIG_HOME/clearinghouse/locations.toml, if it exists].
+    #[arg(long, env = LOCATIONS_ENV, value_name = "FILE")]
+    pub(crate) locations: Option<PathBuf>,
+    /// For `--provider command`: the program and its arguments, after `--`.
+    #[arg(last = true, value_name = "PROGRAM")]
+    pub(crate) command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EvalVerifyArgs {
+    /// The result file.
+    #[arg(value_name = "RESULT")]
+    pub(crate) result: PathBuf,
+    /// Require the signature to be by this key (SPKI PEM, private key PEM, or hex).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) public_key: Option<PathBuf>,
+    /// Also check that the suite folder's hashes are those the result names.
+    #[arg(long, value_name = "SUITE")]
+    pub(crate) suite: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReportFormat {
+    /// Text tables.
+    Table,
+    /// JSON (docs/schemas/eval-report-v1.schema.json).
+    Json,
+    /// A self-contained HTML page with the capability profile chart.
+    Html,
+    /// The capability profile chart alone.
+    Svg,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EvalReportArgs {
+    /// The result file.
+    #[arg(value_name = "RESULT")]
+    pub(crate) result: PathBuf,
+    /// A second result file to compare with (B against A = RESULT).
+    #[arg(value_name = "OTHER")]
+    pub(crate) other: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub(crate) format: ReportFormat,
+    /// Write the report to this file instead of standard output (checked against the
+    /// locations configuration like results).
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Require the signatures to be by this key.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) public_key: Option<PathBuf>,
+    /// The locations configuration, for --output.
+    #[arg(long, env = LOCATIONS_ENV, value_name = "FILE")]
+    pub(crate) locations: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EvalKeygenArgs {
+    /// Where to write the private key (never over an existing file).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) out: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -32,7 +32,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Scan(args) => scan::run(cli.db, quiet, args),
         Command::Cvss(args) => cvss::run(args),
         Command::Prioritize(args) => prioritize::run(cli.db, quiet, args),
-        Command::Eval(cmd) => eval::run(cmd),
+        Command::Eval(cmd) => eval::run(quiet, cmd),
     }
 }
 

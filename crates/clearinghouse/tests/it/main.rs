@@ -5,6 +5,7 @@ mod cvss;
 mod data;
 mod db;
 mod eval;
+mod eval_run;
 mod image;
 mod peers;
 mod prioritize;
@@ -80,7 +81,22 @@ pub fn ch_stdin(db: &Path, args: &[&str], stdin: Option<&str>) -> Run {
 
 /// Runs the binary in folder `dir` (else the test's own).
 pub fn ch_in(dir: Option<&Path>, db: &Path, args: &[&str], stdin: Option<&str>) -> Run {
+    ch_env(dir, db, args, stdin, &[])
+}
+
+/// Runs the binary with extra environment variables.
+pub fn ch_env(
+    dir: Option<&Path>,
+    db: &Path,
+    args: &[&str],
+    stdin: Option<&str>,
+    env: &[(&str, &str)],
+) -> Run {
     let mut command = Command::new(bin());
+    command
+        .env_remove("CLEARINGHOUSE_EVAL_KEY")
+        .env_remove("CLEARINGHOUSE_LOCATIONS")
+        .envs(env.iter().copied());
     if let Some(dir) = dir {
         command.current_dir(dir);
     }
