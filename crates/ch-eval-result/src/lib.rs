@@ -545,7 +545,12 @@ mod tests {
             task: task.into(),
             question: question.map(str::to_owned),
             epoch: 0,
-            category: if task == "mc" { "knowledge" } else { "cryptography" }.into(),
+            category: if task == "mc" {
+                "knowledge"
+            } else {
+                "cryptography"
+            }
+            .into(),
             marking: "U".parse().unwrap(),
             solved,
             score: f64::from(u8::from(solved)),
@@ -601,9 +606,16 @@ mod tests {
         sig.signed = sign::digest_hex(&digest);
         sig.signature = k.sign_digest(&digest);
         let forged = dir.path().join("forged.jsonl");
-        std::fs::write(&forged, body + &String::from_utf8(format::encode(&Line::Signature(sig))).unwrap()).unwrap();
+        std::fs::write(
+            &forged,
+            body + &String::from_utf8(format::encode(&Line::Signature(sig))).unwrap(),
+        )
+        .unwrap();
         let err = verify(&forged, Some(&k.public())).unwrap_err().to_string();
-        assert!(err.ends_with("NOT VERIFIED: the summary's scores are not what its samples give"), "{err}");
+        assert!(
+            err.ends_with("NOT VERIFIED: the summary's scores are not what its samples give"),
+            "{err}"
+        );
 
         // A sample marked above its task.
         let mut hot = sample("mc", Some("c"), true);
@@ -669,9 +681,15 @@ mod tests {
         insta::assert_snapshot!("report_table", report::table(&v));
         let svg = report::svg(&[&v]);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-        assert_eq!(svg.matches(">CUI</text>").count(), 2, "banner at top and bottom");
+        assert_eq!(
+            svg.matches(">CUI</text>").count(),
+            2,
+            "banner at top and bottom"
+        );
         let html = report::html(&[&v, &v]);
-        assert!(html.contains("id=\"banner-top\">CUI<") && html.contains("id=\"banner-bottom\">CUI<"));
+        assert!(
+            html.contains("id=\"banner-top\">CUI<") && html.contains("id=\"banner-bottom\">CUI<")
+        );
         assert!(html.contains("intervals overlap"));
     }
 }

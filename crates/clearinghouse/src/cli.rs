@@ -83,6 +83,53 @@ pub(crate) enum EvalCommand {
     Report(EvalReportArgs),
     /// Make a new ed25519 signing key (PKCS#8 PEM, mode 0600) and print its public key.
     Keygen(EvalKeygenArgs),
+    /// Import a public benchmark format as a new suite folder.
+    #[command(subcommand)]
+    Import(EvalImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum EvalImportCommand {
+    /// Cybench tasks (folders with metadata/metadata.json): init scripts run in the
+    /// sandbox; tasks that need their own network service are skipped and listed.
+    Cybench(EvalImportCybenchArgs),
+    /// A multiple-choice dataset: Inspect-style JSON Lines or JSON records
+    /// ({input, choices, target}), or CyberMetric's {"questions": [...]}.
+    Mcq(EvalImportMcqArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EvalImportCommon {
+    /// The new suite folder (must not exist, or be empty).
+    #[arg(long, value_name = "SUITE")]
+    pub(crate) out: PathBuf,
+    /// The suite's name [default: the output folder's name].
+    #[arg(long, value_name = "NAME")]
+    pub(crate) name: Option<String>,
+    /// The suite's marking.
+    #[arg(long, default_value = "UNCLASSIFIED", value_name = "MARKING")]
+    pub(crate) marking: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EvalImportCybenchArgs {
+    /// Task folders, or folders to search for them (e.g. a clone's benchmark/).
+    #[arg(value_name = "PATH", required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) common: EvalImportCommon,
+    /// Use Cybench's easy_prompt instead of the hard (unguided) one.
+    #[arg(long)]
+    pub(crate) easy: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EvalImportMcqArgs {
+    /// The dataset file.
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
+    #[command(flatten)]
+    pub(crate) common: EvalImportCommon,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -11,8 +11,8 @@ use ch_eval_result::{report, Key, ModelRef, Prices, Verified};
 use serde::Serialize;
 
 use crate::cli::{
-    EvalCommand, EvalKeygenArgs, EvalReportArgs, EvalRunArgs, EvalVerifyArgs, Format, ProviderKind,
-    ReportFormat,
+    EvalCommand, EvalImportCommand, EvalImportCommon, EvalKeygenArgs, EvalReportArgs, EvalRunArgs,
+    EvalVerifyArgs, Format, ProviderKind, ReportFormat,
 };
 use crate::output::{hinted, json, note, print};
 use crate::settings;
@@ -55,6 +55,7 @@ pub(crate) fn run(quiet: bool, cmd: EvalCommand) -> Result<ExitCode> {
         EvalCommand::Verify(args) => verify(args),
         EvalCommand::Report(args) => report_cmd(args),
         EvalCommand::Keygen(args) => keygen(args),
+        EvalCommand::Import(cmd) => import(cmd),
         EvalCommand::Check(args) => {
             let suite = ch_eval_suite::load(&args.suite)?;
             let mut references: Vec<Option<ReferenceCheck>> = vec![None; suite.tasks.len()];
@@ -545,5 +546,67 @@ fn keygen(args: EvalKeygenArgs) -> Result<ExitCode> {
         ch_eval_result::key_id(&key.public()),
         key.public_pem()
     ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(cmd: EvalImportCommand) -> Result<ExitCode> {
+    let common = |c: &EvalImportCommon| -> Result<(String, ch_marking::Marking)> {
+        let marking = c
+            .marking
+            .parse::<ch_marking::Marking>()
+            .map_err(|e| anyhow!("--marking: {e}"))?;
+        let name = c.name.clone().unwrap_or_else(|| {
+            c.out
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("imported")
+                .to_owned()
+        });
+        Ok((name, marking))
+    };
+    let (imported, out) = match cmd {
+        EvalImportCommand::Mcq(args) => {
+            let (name, marking) = common(&args.common)?;
+            (
+                ch_eval_import::mcq::import(&args.file, &args.common.out, &name, &marking)?,
+                args.common.out,
+            )
+        }
+        EvalImportCommand::Cybench(args) => {
+            let (name, marking) = common(&args.common)?;
+            let sandbox = ch_sandbox::Sandbox::new(ch_sandbox::Config::default())?;
+            let prompt = if args.easy {
+                ch_eval_import::cybench::Prompt::Easy
+            } else {
+                ch_eval_import::cybench::Prompt::Hard
+            };
+            (
+                ch_eval_import::cybench::import(
+                    &args.paths,
+                    &args.common.out,
+                    &name,
+                    &marking,
+                    prompt,
+                    &sandbox,
+                )?,
+                args.common.out,
+            )
+        }
+    };
+    let mut text = format!(
+        "imported {} task{} ({} samples) into {}\n",
+        imported.tasks.len(),
+        if imported.tasks.len() == 1 { "" } else { "s" },
+        imported.samples,
+        out.display()
+    );
+    for s in &imported.skipped {
+        text.push_str(&format!("skipped {}: {}\n", s.item, s.reason));
+    }
+    text.push_str(&format!(
+        "next: clearinghouse eval check {}\n",
+        out.display()
+    ));
+    print(&text)?;
     Ok(ExitCode::SUCCESS)
 }
