@@ -14,6 +14,9 @@ cargo fuzz build -O -s none
 for target in $(cargo fuzz list); do
   mkdir -p "corpus/$target"
   printf '  %s: ' "$target"
-  cargo fuzz run -O -s none "$target" "corpus/$target" -- \
+  # seeds/<target> (committed) holds valid inputs to start from, where a target has them.
+  seeds=()
+  [ -d "seeds/$target" ] && seeds=("seeds/$target")
+  cargo fuzz run -O -s none "$target" "corpus/$target" "${seeds[@]}" -- \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 2>&1 | tail -n 1
 done

