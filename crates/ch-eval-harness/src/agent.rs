@@ -75,6 +75,8 @@ pub(crate) struct Episode<'a> {
     pub calls: u32,
     pub retries: u32,
     pub turns: u32,
+    /// The sample ended because the model could not be reached (not its fault).
+    pub unavailable: bool,
     tools: Vec<ToolSpec>,
 }
 
@@ -98,6 +100,7 @@ impl<'a> Episode<'a> {
             calls: 0,
             retries: 0,
             turns: 0,
+            unavailable: false,
             tools: tools(),
         }
     }
@@ -148,6 +151,7 @@ impl<'a> Episode<'a> {
             }
             Err(e) => {
                 self.calls += 1;
+                self.unavailable = e.is_unavailable();
                 Err((End::ModelError, e.to_string()))
             }
         }

@@ -17,6 +17,8 @@ pub enum HarnessError {
         status: String,
         stderr: String,
     },
+    #[error("stopped: {samples} samples in a row could not reach the model (last: {reason}); the finished samples are kept, and the same command resumes the run")]
+    Unreachable { samples: usize, reason: String },
     #[error("the suite has no task `{0}`")]
     UnknownTask(String),
 }

@@ -92,7 +92,7 @@ pub fn execute(
     let pending: Vec<Spec<'_>> = all.into_iter().filter(|s| !writer.is_done(&s.id)).collect();
     let count = pending.len();
     let queue = Mutex::new(pending.into_iter());
-    let (tx, rx) = mpsc::sync_channel::<Sample>(opts.concurrency.max(1) * 2);
+    let (tx, rx) = mpsc::sync_channel::<(Sample, bool)>(opts.concurrency.max(1) * 2);
     let workers = opts.concurrency.max(1).min(count.max(1));
     let mut written = writer.done();
     let mut failure: Option<HarnessError> = None;
@@ -110,21 +110,56 @@ pub fn execute(
             });
         }
         drop(tx);
-        for sample in rx {
+        // Samples that ended because the model was unreachable are held back: an
+        // isolated one is recorded (and counted in `ended`), but a run of them means
+        // the endpoint is down, and the run stops without recording them, so that a
+        // resume runs them again.
+        let mut held: Vec<Sample> = Vec::new();
+        let stop = |failure: &mut Option<HarnessError>, e: HarnessError| {
+            let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
+            for _ in q.by_ref() {}
+            *failure = Some(e);
+        };
+        for (sample, unavailable) in rx {
             if failure.is_some() {
                 continue;
             }
-            match writer.append(&sample) {
-                Ok(()) => {
-                    written += 1;
-                    progress(&sample, written, total);
+            if unavailable {
+                held.push(sample);
+                if held.len() >= UNREACHABLE_IN_A_ROW {
+                    let reason = held.last().map(|s| s.reason.clone()).unwrap_or_default();
+                    stop(
+                        &mut failure,
+                        HarnessError::Unreachable {
+                            samples: held.len(),
+                            reason,
+                        },
+                    );
                 }
-                Err(e) => {
-                    // Stop handing out work; finish what is running.
-                    let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
-                    for _ in q.by_ref() {}
+                continue;
+            }
+            for s in held.drain(..).chain(std::iter::once(sample)) {
+                match writer.append(&s) {
+                    Ok(()) => {
+                        written += 1;
+                        progress(&s, written, total);
+                    }
+                    Err(e) => {
+                        // Stop handing out work; finish what is running.
+                        stop(&mut failure, HarnessError::Result(e));
+                        break;
+                    }
+                }
+            }
+        }
+        if failure.is_none() {
+            for s in held.drain(..) {
+                if let Err(e) = writer.append(&s) {
                     failure = Some(HarnessError::Result(e));
+                    break;
                 }
+                written += 1;
+                progress(&s, written, total);
             }
         }
     });
@@ -133,6 +168,9 @@ pub fn execute(
         None => Ok(count),
     }
 }
+
+/// Consecutive samples that could not reach the model before the run stops.
+pub const UNREACHABLE_IN_A_ROW: usize = 3;
 
 /// What a sample's scoring produced.
 struct Scoring {
@@ -167,7 +205,13 @@ step and check your findings; when you are confident, call submit with the answe
     )
 }
 
-fn run_sample(suite: &Suite, sandbox: &Sandbox, opts: &RunOptions<'_>, spec: &Spec<'_>) -> Sample {
+/// Runs one sample; the flag says it ended because the model was unreachable.
+fn run_sample(
+    suite: &Suite,
+    sandbox: &Sandbox,
+    opts: &RunOptions<'_>,
+    spec: &Spec<'_>,
+) -> (Sample, bool) {
     let started = Instant::now();
     let tool_wall = sandbox.config().limits.wall;
     let mut episode = Episode::new(
@@ -222,7 +266,7 @@ fn run_sample(suite: &Suite, sandbox: &Sandbox, opts: &RunOptions<'_>, spec: &Sp
         usage.input_tokens as f64 / 1e6 * p.input_per_mtok
             + usage.output_tokens as f64 / 1e6 * p.output_per_mtok
     });
-    Sample {
+    let sample = Sample {
         id: spec.id.clone(),
         task: task.id.clone(),
         question: spec.question.and_then(|i| match &task.kind {
@@ -249,7 +293,8 @@ fn run_sample(suite: &Suite, sandbox: &Sandbox, opts: &RunOptions<'_>, spec: &Sp
             .map(|m| serde_json::to_value(m).unwrap_or_default())
             .collect(),
         tools: std::mem::take(&mut episode.tool_log),
-    }
+    };
+    (sample, episode.unavailable)
 }
 
 fn agent_sample(

@@ -147,21 +147,12 @@ pub fn parse_response(v: &Value, source_name: &str) -> Result<Completion, Provid
         input_tokens: u.get("input_tokens").and_then(Value::as_u64).unwrap_or(0),
         output_tokens: u.get("output_tokens").and_then(Value::as_u64).unwrap_or(0),
     });
-    Ok(Completion {
-        message: Message {
-            role: Role::Assistant,
-            content,
-            tool_calls,
-            tool_call_id: None,
-        },
-        usage,
-        stop: v
-            .get("stop_reason")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned(),
-        attempts: 1,
-    })
+    let stop = v
+        .get("stop_reason")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    Ok(Completion::assistant(content, tool_calls, usage, stop))
 }
 
 impl Provider for Anthropic {

@@ -141,6 +141,29 @@ pub struct Completion {
     pub attempts: u32,
 }
 
+impl Completion {
+    /// An assistant message as a provider parsed it (one attempt, until the retry loop
+    /// counts them).
+    pub(crate) fn assistant(
+        content: String,
+        tool_calls: Vec<ToolCall>,
+        usage: Usage,
+        stop: String,
+    ) -> Completion {
+        Completion {
+            message: Message {
+                role: Role::Assistant,
+                content,
+                tool_calls,
+                tool_call_id: None,
+            },
+            usage,
+            stop,
+            attempts: 1,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProviderError {
     /// An HTTP error status that is not retried, or the last one after the retries.
@@ -162,6 +185,13 @@ pub enum ProviderError {
 }
 
 impl ProviderError {
+    /// Whether the model could not be reached (transport errors, 429, 5xx after the
+    /// retries), as opposed to answering wrongly: a fault of the infrastructure, not of
+    /// the model.
+    pub fn is_unavailable(&self) -> bool {
+        self.retryable()
+    }
+
     fn retryable(&self) -> bool {
         match self {
             ProviderError::Http { status, .. } => matches!(status, 408 | 409 | 429 | 500..=599),

@@ -181,17 +181,7 @@ pub fn parse_response(v: &Value, source_name: &str) -> Result<Completion, Provid
             .and_then(Value::as_u64)
             .unwrap_or(0),
     });
-    Ok(Completion {
-        message: Message {
-            role: Role::Assistant,
-            content,
-            tool_calls,
-            tool_call_id: None,
-        },
-        usage,
-        stop,
-        attempts: 1,
-    })
+    Ok(Completion::assistant(content, tool_calls, usage, stop))
 }
 
 impl Provider for OpenAi {

@@ -196,6 +196,21 @@ fn garbler(turn: &Turn) -> Reply {
     }
 }
 
+/// A suite of one multiple-choice question with choices A and B.
+fn one_question_suite(dir: &Path, marking: &str, question: &str, answer: &str) {
+    std::fs::create_dir_all(dir.join("tasks/mc")).unwrap();
+    std::fs::write(
+        dir.join("suite.toml"),
+        format!("name = \"s\"\nversion = \"1\"\nmarking = \"{marking}\"\ntasks = [\"mc\"]\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("tasks/mc/task.toml"),
+        format!("kind = \"multiple-choice\"\ncategory = \"knowledge\"\n[[questions]]\nid = \"q\"\nquestion = \"{question}\"\nchoices = [\"first\", \"second\"]\nanswer = \"{answer}\"\n"),
+    )
+    .unwrap();
+}
+
 fn run_args<'a>(
     suite: &'a str,
     url: &'a str,
@@ -623,17 +638,7 @@ fn an_interrupted_run_resumes_where_it_stopped() {
 fn marked_results_are_written_only_where_accredited_and_tampering_is_caught() {
     let env = Env::new();
     let suite_dir = env.path("cui-suite");
-    std::fs::create_dir_all(suite_dir.join("tasks/mc")).unwrap();
-    std::fs::write(
-        suite_dir.join("suite.toml"),
-        "name = \"cui\"\nversion = \"1\"\nmarking = \"CUI\"\ntasks = [\"mc\"]\n",
-    )
-    .unwrap();
-    std::fs::write(
-        suite_dir.join("tasks/mc/task.toml"),
-        "kind = \"multiple-choice\"\ncategory = \"knowledge\"\n[[questions]]\nid = \"q\"\nquestion = \"Which port does SSH use?\"\nchoices = [\"22\", \"23\"]\nanswer = \"A\"\n",
-    )
-    .unwrap();
+    one_question_suite(&suite_dir, "CUI", "Which port does SSH use?", "A");
     let server = ModelServer::start(|_| Reply::text("ANSWER: A"));
     let key = env.key();
     let s = suite_dir.display().to_string();
@@ -728,17 +733,7 @@ fn marked_results_are_written_only_where_accredited_and_tampering_is_caught() {
 fn a_newcomer_gets_a_key_made_for_them_and_a_command_can_be_the_model() {
     let env = Env::new();
     let suite_dir = env.path("s");
-    std::fs::create_dir_all(suite_dir.join("tasks/mc")).unwrap();
-    std::fs::write(
-        suite_dir.join("suite.toml"),
-        "name = \"s\"\nversion = \"1\"\nmarking = \"U\"\ntasks = [\"mc\"]\n",
-    )
-    .unwrap();
-    std::fs::write(
-        suite_dir.join("tasks/mc/task.toml"),
-        "kind = \"multiple-choice\"\ncategory = \"knowledge\"\n[[questions]]\nid = \"q\"\nquestion = \"2 + 2?\"\nchoices = [\"3\", \"4\"]\nanswer = \"B\"\n",
-    )
-    .unwrap();
+    one_question_suite(&suite_dir, "U", "2 + 2?", "B");
     let baseline = env.path("baseline.py");
     std::fs::write(
         &baseline,
@@ -933,4 +928,44 @@ fn the_html_report_renders_in_chromium_with_its_banners() {
         &[0x00, 0x7a, 0x33],
         "the top banner is painted green"
     );
+}
+
+#[test]
+fn an_unreachable_model_stops_the_run_without_recording_its_failures() {
+    let env = Env::new();
+    let key = env.key();
+    let s = starter().display().to_string();
+    // Nothing listens on this port.
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://127.0.0.1:{}/v1", l.local_addr().unwrap().port())
+    };
+    let out = env.path("down.jsonl");
+    let o = out.display().to_string();
+    let mut args = run_args(&s, &dead, "scripted-solver", &o, &key);
+    args.extend(["--tasks", "knowledge-basics", "--max-retries", "0"]);
+    let run = env.run(&args);
+    let err = run.user_error();
+    assert!(err.starts_with("error: stopped: 3 samples in a row could not reach the model (last: cannot reach http://127.0.0.1:"), "{err}");
+    let partial = ch_eval_result::partial_path(&out);
+    assert_eq!(
+        samples(&partial).len(),
+        0,
+        "unreachable samples are not recorded as failures of the model"
+    );
+
+    // The endpoint is back: the same command (and endpoint) resumes and completes.
+    let suite = Arc::new(ch_eval_suite::load(&starter()).unwrap());
+    let server = ModelServer::start(solver(suite));
+    let up = server.openai_url();
+    let mut args = run_args(&s, &up, "scripted-solver", &o, &key);
+    args.extend(["--tasks", "knowledge-basics", "--max-retries", "0"]);
+    let err = env.run(&args);
+    assert!(
+        err.user_error().contains("`model.base_url` was"),
+        "another endpoint is another run: {}",
+        err.stderr
+    );
+    std::fs::remove_file(&partial).unwrap();
+    assert!(env.run(&args).ok().contains("solved 12 of 12"));
 }
