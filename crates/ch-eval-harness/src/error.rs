@@ -17,8 +17,12 @@ pub enum HarnessError {
         status: String,
         stderr: String,
     },
-    #[error("stopped: {samples} samples in a row could not reach the model (last: {reason}); the finished samples are kept, and the same command resumes the run")]
-    Unreachable { samples: usize, reason: String },
+    #[error("stopped: {samples} sample{}{} could not reach the model (last: {reason}); {} not recorded, the finished samples are kept, and the same command resumes the run", if *samples == 1 { "" } else { "s" }, if *in_a_row { " in a row" } else { "" }, if *samples == 1 { "it is" } else { "they are" })]
+    Unreachable {
+        samples: usize,
+        in_a_row: bool,
+        reason: String,
+    },
     #[error("the suite has no task `{0}`")]
     UnknownTask(String),
 }

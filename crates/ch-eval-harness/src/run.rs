@@ -16,7 +16,7 @@ use crate::agent::{Ask, Episode, SampleLimits};
 use crate::error::HarnessError;
 use crate::reference::checker_accepts;
 use crate::scoring::{flag_match, mc_prompt, normalise, parse_letter, vuln_score};
-use crate::workspace::{describe, run_script, tail, Seed, Workspace};
+use crate::workspace::{carry_edits, describe, run_script, tail, Seed, Workspace};
 
 /// How a run is carried out (what the header records, and the provider itself).
 pub struct RunOptions<'a> {
@@ -110,11 +110,12 @@ pub fn execute(
             });
         }
         drop(tx);
-        // Samples that ended because the model was unreachable are held back: an
-        // isolated one is recorded (and counted in `ended`), but a run of them means
-        // the endpoint is down, and the run stops without recording them, so that a
-        // resume runs them again.
-        let mut held: Vec<Sample> = Vec::new();
+        // Samples that ended because the model could not be reached are an outage, not
+        // the model's failures: they are never recorded (a resume runs them again), and
+        // a run of them stops the run.
+        let mut in_a_row = 0usize;
+        let mut dropped = 0usize;
+        let mut last_reason = String::new();
         let stop = |failure: &mut Option<HarnessError>, e: HarnessError| {
             let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
             for _ in q.by_ref() {}
@@ -125,42 +126,34 @@ pub fn execute(
                 continue;
             }
             if unavailable {
-                held.push(sample);
-                if held.len() >= UNREACHABLE_IN_A_ROW {
-                    let reason = held.last().map(|s| s.reason.clone()).unwrap_or_default();
-                    stop(
-                        &mut failure,
-                        HarnessError::Unreachable {
-                            samples: held.len(),
-                            reason,
-                        },
-                    );
+                in_a_row += 1;
+                dropped += 1;
+                last_reason = sample.reason;
+                if in_a_row >= UNREACHABLE_IN_A_ROW {
+                    let e = HarnessError::Unreachable {
+                        samples: in_a_row,
+                        in_a_row: true,
+                        reason: last_reason.clone(),
+                    };
+                    stop(&mut failure, e);
                 }
                 continue;
             }
-            for s in held.drain(..).chain(std::iter::once(sample)) {
-                match writer.append(&s) {
-                    Ok(()) => {
-                        written += 1;
-                        progress(&s, written, total);
-                    }
-                    Err(e) => {
-                        // Stop handing out work; finish what is running.
-                        stop(&mut failure, HarnessError::Result(e));
-                        break;
-                    }
+            in_a_row = 0;
+            match writer.append(&sample) {
+                Ok(()) => {
+                    written += 1;
+                    progress(&sample, written, total);
                 }
+                Err(e) => stop(&mut failure, HarnessError::Result(e)),
             }
         }
-        if failure.is_none() {
-            for s in held.drain(..) {
-                if let Err(e) = writer.append(&s) {
-                    failure = Some(HarnessError::Result(e));
-                    break;
-                }
-                written += 1;
-                progress(&s, written, total);
-            }
+        if failure.is_none() && dropped > 0 {
+            failure = Some(HarnessError::Unreachable {
+                samples: dropped,
+                in_a_row: false,
+                reason: last_reason,
+            });
         }
     });
     match failure {
@@ -450,9 +443,14 @@ fn agent_sample(
                 Ask::Submitted(a) => (End::Answered, String::new(), Some(a)),
                 Ask::Stopped(end, why) => (end, why, None),
             };
-            // The workspace is scored as the model left it, submitted or not.
-            let t = run_script(&session, &task.dir.join(tests), b"", &[])?;
-            let x = run_script(&session, &task.dir.join(exploit), b"", &[])?;
+            // Scored on a fresh copy of the task's files carrying the model's edits to
+            // them (submitted or not); files it added are left behind, so a planted
+            // module cannot make the exploit fail.
+            let fresh = Workspace::prepare(task, &opts.seed, epoch)?;
+            let changed = carry_edits(ws.path(), fresh.path())?;
+            let scoring = sandbox.session(fresh.path())?;
+            let t = run_script(&scoring, &task.dir.join(tests), b"", &[])?;
+            let x = run_script(&scoring, &task.dir.join(exploit), b"", &[])?;
             let solved = t.success() && !x.success();
             let verdict = match (t.success(), x.success()) {
                 (true, false) => "the tests pass and the exploit fails".to_owned(),
@@ -471,6 +469,7 @@ fn agent_sample(
                 },
                 answer,
                 details: json!({
+                    "changed": changed,
                     "tests": {"status": describe(&t), "output": tail(&format!("{}{}", t.stdout_text(), t.stderr_text()), 1000)},
                     "exploit": {"status": describe(&x), "output": tail(&format!("{}{}", x.stdout_text(), x.stderr_text()), 1000)},
                 }),

@@ -183,32 +183,90 @@ pub(crate) fn tail(text: &str, max: usize) -> String {
 }
 
 /// Runs a script of the task (setup, solution, tests, exploit, checker) in the
-/// session: copied into the workspace under a hidden name, run by its `#!` line (or
-/// `sh`), and removed.
+/// session: copied to a private folder of the harness and mounted read-only at
+/// `/tmp/.clearinghouse/`, so nothing in the workspace — which the model controls —
+/// is written or followed; run by its `#!` line (or `sh`), with `/task` as the working
+/// directory.
 pub(crate) fn run_script(
     session: &Session<'_>,
     script: &Path,
     stdin: &[u8],
     env: &[(String, String)],
 ) -> Result<Outcome, HarnessError> {
+    use std::os::unix::fs::PermissionsExt;
     let bytes = std::fs::read(script).map_err(io(script))?;
-    let name = format!(".clearinghouse-script-{}", std::process::id());
-    let at = session.work().join(&name);
-    std::fs::write(&at, &bytes).map_err(io(&at))?;
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&at, std::fs::Permissions::from_mode(0o755)).map_err(io(&at))?;
-    }
+    let private = tempfile::Builder::new()
+        .prefix("clearinghouse-script-")
+        .tempdir()
+        .map_err(io(&std::env::temp_dir()))?;
+    // Readable by the sandbox's unprivileged id; writable by nobody but the harness.
+    std::fs::set_permissions(private.path(), std::fs::Permissions::from_mode(0o755))
+        .map_err(io(private.path()))?;
+    let host = private.path().join("script");
+    std::fs::write(&host, &bytes).map_err(io(&host))?;
+    std::fs::set_permissions(&host, std::fs::Permissions::from_mode(0o755)).map_err(io(&host))?;
+    let inside = "/tmp/.clearinghouse/script";
     let argv: Vec<String> = if bytes.starts_with(b"#!") {
-        vec![format!("./{name}")]
+        vec![inside.into()]
     } else {
-        vec!["sh".into(), format!("./{name}")]
+        vec!["sh".into(), inside.into()]
     };
-    let mut exec = Exec::new(&argv).stdin(stdin.to_vec());
+    let mut exec = Exec::new(&argv)
+        .stdin(stdin.to_vec())
+        .read_only(private.path(), ".clearinghouse");
     exec.env = env.to_vec();
-    let out = session.run(&exec);
-    let _ = std::fs::remove_file(&at);
-    Ok(out?)
+    Ok(session.run(&exec)?)
+}
+
+/// Carries the model's edits into `fresh`, a new copy of the task's files: each file
+/// the task gave is taken from the model's workspace when it is still a regular file
+/// there (reached through real folders only), and removed when the model removed it or
+/// replaced it with anything else. Files the model added are not carried, so they cannot
+/// shadow what tests and exploits import. Returns the paths changed.
+pub(crate) fn carry_edits(model: &Path, fresh: &Path) -> Result<Vec<String>, HarnessError> {
+    fn walk(
+        model: Option<&Path>,
+        fresh: &Path,
+        rel: &Path,
+        changed: &mut Vec<String>,
+    ) -> Result<(), HarnessError> {
+        for entry in std::fs::read_dir(fresh).map_err(io(fresh))? {
+            let entry = entry.map_err(io(fresh))?;
+            let name = entry.file_name();
+            let here = entry.path();
+            let rel = rel.join(&name);
+            let theirs = model.map(|m| m.join(&name));
+            let meta = theirs
+                .as_deref()
+                .and_then(|t| std::fs::symlink_metadata(t).ok());
+            let ty = entry.file_type().map_err(io(&here))?;
+            if ty.is_dir() {
+                let real_dir = meta.as_ref().is_some_and(|m| m.is_dir());
+                walk(theirs.as_deref().filter(|_| real_dir), &here, &rel, changed)?;
+            } else if ty.is_file() {
+                match (&theirs, meta) {
+                    (Some(t), Some(m)) if m.is_file() => {
+                        let same = m.len() == entry.metadata().map_err(io(&here))?.len()
+                            && std::fs::read(t).map_err(io(t))?
+                                == std::fs::read(&here).map_err(io(&here))?;
+                        if !same {
+                            std::fs::copy(t, &here).map_err(io(&here))?;
+                            changed.push(rel.display().to_string());
+                        }
+                    }
+                    _ => {
+                        std::fs::remove_file(&here).map_err(io(&here))?;
+                        changed.push(format!("{} (removed)", rel.display()));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+    let mut changed = Vec::new();
+    walk(Some(model), fresh, Path::new(""), &mut changed)?;
+    changed.sort();
+    Ok(changed)
 }
 
 /// Copies regular files, folders (with their modes) and symbolic links (as links).

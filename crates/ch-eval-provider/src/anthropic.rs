@@ -8,8 +8,8 @@
 use serde_json::{json, Value};
 
 use crate::{
-    agent, malformed, post_json, with_retries, Completion, Failure, Generation, Message, Policy,
-    Provider, ProviderError, Role, ToolCall, ToolSpec, Usage,
+    agent, malformed, post_json, redact, with_retries, Completion, Failure, Generation, Message,
+    Policy, Provider, ProviderError, Role, ToolCall, ToolSpec, Usage,
 };
 
 /// The API version this client speaks.
@@ -51,7 +51,13 @@ pub fn request_body(
         .map(|m| m.content.as_str())
         .collect();
     let mut turns: Vec<(&str, Vec<Value>)> = Vec::new();
-    for m in messages.iter().filter(|m| m.role != Role::System) {
+    // An assistant turn with neither text nor tool calls cannot be sent (the API
+    // refuses empty content); leaving it out merges the user turns around it.
+    let sendable = |m: &&Message| {
+        m.role != Role::System
+            && !(m.role == Role::Assistant && m.content.is_empty() && m.tool_calls.is_empty())
+    };
+    for m in messages.iter().filter(sendable) {
         let (role, blocks) = match m.role {
             Role::Assistant => {
                 let mut blocks = Vec::new();
@@ -171,8 +177,8 @@ impl Provider for Anthropic {
             headers.push(("x-api-key", k.as_str()));
         }
         with_retries(&self.policy, || {
-            let v = post_json(&self.agent, &self.url, &headers, &body, &self.url)?;
-            parse_response(&v, &self.url).map_err(Failure::from)
+            let v = post_json(&self.agent, &self.url, &headers, &body, &redact(&self.url))?;
+            parse_response(&v, &redact(&self.url)).map_err(Failure::from)
         })
     }
 }

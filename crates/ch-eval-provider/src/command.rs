@@ -63,20 +63,22 @@ impl Provider for Command {
             }
         });
         let mut stdout = child.stdout.take();
-        let reader = std::thread::spawn(move || {
+        let (out_tx, out_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
             let mut out = Vec::new();
             if let Some(s) = stdout.as_mut() {
                 let _ = s.take(64 << 20).read_to_end(&mut out);
             }
-            out
+            let _ = out_tx.send(out);
         });
         let mut stderr = child.stderr.take();
-        let err_reader = std::thread::spawn(move || {
+        let (err_tx, err_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
             let mut out = Vec::new();
             if let Some(s) = stderr.as_mut() {
                 let _ = s.take(1 << 16).read_to_end(&mut out);
             }
-            out
+            let _ = err_tx.send(out);
         });
         let status = match child.wait_timeout(self.policy.timeout) {
             Ok(Some(s)) => s,
@@ -91,8 +93,14 @@ impl Provider for Command {
             Err(e) => return Err(fail(format!("`{program}`: {e}"))),
         };
         let _ = writer.join();
-        let out = reader.join().unwrap_or_default();
-        let err = err_reader.join().unwrap_or_default();
+        // The program has exited; a process it left behind may still hold its output
+        // open, so the output is awaited only briefly.
+        let out = out_rx
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .map_err(|_| fail(format!("`{program}` exited but its output did not end (a background process holds it?)")))?;
+        let err = err_rx
+            .recv_timeout(std::time::Duration::from_secs(1))
+            .unwrap_or_default();
         if !status.success() {
             return Err(fail(format!(
                 "`{program}` {status}: {}",

@@ -350,6 +350,23 @@ fn jitter() -> f64 {
     (x >> 11) as f64 / (1u64 << 53) as f64
 }
 
+/// `url` as it may be shown and recorded: without user information (`user:key@`) or a
+/// query string, where gateways put credentials.
+pub fn redact(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let (authority, path) = match rest.find(['/', '?', '#']) {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    if scheme.is_empty() {
+        format!("{host}{path}")
+    } else {
+        format!("{scheme}://{host}{path}")
+    }
+}
+
 /// An HTTP agent for a provider: statuses as values, the policy's timeout.
 pub(crate) fn agent(policy: &Policy) -> ureq::Agent {
     ureq::Agent::config_builder()
@@ -369,6 +386,7 @@ pub(crate) fn post_json(
     body: &serde_json::Value,
     source_name: &str,
 ) -> Result<serde_json::Value, Failure> {
+    let shown = redact(url);
     let mut req = agent.post(url);
     for (k, v) in headers {
         req = req.header(*k, *v);
@@ -376,7 +394,7 @@ pub(crate) fn post_json(
     let mut resp = req
         .send(body.to_string())
         .map_err(|e| ProviderError::Transport {
-            url: url.to_owned(),
+            url: shown.clone(),
             reason: e.to_string(),
         })?;
     let status = resp.status().as_u16();
@@ -385,15 +403,17 @@ pub(crate) fn post_json(
         .get("retry-after")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<f64>().ok())
+        // A server's number is capped before it becomes a duration (the back-off caps it
+        // again at its maximum delay).
         .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64);
+        .map(|s| Duration::from_secs_f64(s.min(86_400.0)));
     let text = resp
         .body_mut()
         .with_config()
         .limit(64 << 20)
         .read_to_string()
         .map_err(|e| ProviderError::Transport {
-            url: url.to_owned(),
+            url: shown.clone(),
             reason: format!("reading the response: {e}"),
         })?;
     if !(200..300).contains(&status) {
@@ -407,7 +427,7 @@ pub(crate) fn post_json(
             .unwrap_or_else(|| text.chars().take(300).collect());
         return Err(Failure {
             error: ProviderError::Http {
-                url: url.to_owned(),
+                url: shown,
                 status,
                 message,
             },
@@ -471,6 +491,19 @@ mod tests {
         assert!(call("{cmd: ls")
             .parsed()
             .is_err_and(|e| e.contains("not valid JSON")));
+    }
+
+    #[test]
+    fn credentials_in_urls_are_never_shown() {
+        assert_eq!(
+            redact("https://user:sk-123@gw.example/v1?key=abc"),
+            "https://gw.example/v1"
+        );
+        assert_eq!(
+            redact("http://127.0.0.1:8000/v1"),
+            "http://127.0.0.1:8000/v1"
+        );
+        assert_eq!(redact("https://gw.example?token=x"), "https://gw.example");
     }
 
     #[test]

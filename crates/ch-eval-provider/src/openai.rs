@@ -7,8 +7,8 @@
 use serde_json::{json, Value};
 
 use crate::{
-    agent, malformed, post_json, with_retries, Completion, Failure, Generation, Message, Policy,
-    Provider, ProviderError, Role, ToolCall, ToolSpec, Usage,
+    agent, malformed, post_json, redact, with_retries, Completion, Failure, Generation, Message,
+    Policy, Provider, ProviderError, Role, ToolCall, ToolSpec, Usage,
 };
 
 #[derive(Debug)]
@@ -198,8 +198,8 @@ impl Provider for OpenAi {
             headers.push(("Authorization", a.as_str()));
         }
         with_retries(&self.policy, || {
-            let v = post_json(&self.agent, &self.url, &headers, &body, &self.url)?;
-            parse_response(&v, &self.url).map_err(Failure::from)
+            let v = post_json(&self.agent, &self.url, &headers, &body, &redact(&self.url))?;
+            parse_response(&v, &redact(&self.url)).map_err(Failure::from)
         })
     }
 }

@@ -326,3 +326,73 @@ fn a_command_is_a_model() {
     assert!(matches!(err, ProviderError::Malformed { .. }), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_empty_assistant_turn_is_left_out_of_anthropic_requests() {
+    let server =
+        ModelServer::start(|turn| Reply::text(&format!("{} messages", turn.messages.len())));
+    let p = Anthropic::new(&server.anthropic_url(), "m", None, fast());
+    let messages = vec![
+        Message::user("go"),
+        Message::text(Role::Assistant, ""),
+        Message::user("Please proceed."),
+    ];
+    let c = p
+        .complete(&messages, &bash_tool(), &Generation::default())
+        .unwrap();
+    assert_eq!(
+        c.message.content, "2 messages",
+        "the two user messages, merged into one turn"
+    );
+    assert_eq!(server.protocol_violations(), Vec::<String>::new());
+}
+
+#[test]
+fn an_absurd_retry_after_is_capped_not_a_panic() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let c = calls.clone();
+    let server = ModelServer::start(move |_| {
+        if c.fetch_add(1, Ordering::SeqCst) == 0 {
+            Reply::Status {
+                code: 429,
+                retry_after: Some("1e20".into()),
+                message: "later".into(),
+            }
+        } else {
+            Reply::text("ok")
+        }
+    });
+    let p = OpenAi::new(&server.openai_url(), "m", None, fast());
+    let started = std::time::Instant::now();
+    assert_eq!(
+        p.complete(&[Message::user("hi")], &[], &Generation::default())
+            .unwrap()
+            .message
+            .content,
+        "ok"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "waited the capped delay only"
+    );
+}
+
+#[test]
+fn a_command_whose_output_never_ends_fails_instead_of_hanging() {
+    // The program answers, exits, and leaves a process holding its output open.
+    let p = Command::new(
+        vec![
+            "sh".into(),
+            "-c".into(),
+            "sleep 30 & echo '{\"content\": \"hi\"}'".into(),
+        ],
+        "x",
+        fast(),
+    );
+    let started = std::time::Instant::now();
+    let err = p
+        .complete(&[Message::user("hi")], &[], &Generation::default())
+        .unwrap_err();
+    assert!(err.to_string().contains("its output did not end"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+}

@@ -147,24 +147,53 @@ pub struct Writer {
     done: HashSet<String>,
 }
 
+/// What must match for a partial result to be resumed: everything but how fast it ran
+/// (concurrency, the retry policy and rate limit) and when it started.
+fn same_run(a: &Header, b: &Header) -> bool {
+    let norm = |h: &Header| {
+        let mut h = h.clone();
+        h.run.concurrency = 0;
+        h.run.retry = serde_json::Value::Null;
+        h.started = String::new();
+        h
+    };
+    norm(a) == norm(b)
+}
+
 impl Writer {
     /// Starts `OUT.partial` with `header`, or resumes it when it holds the same run
-    /// (the whole header equal); returns the ids of the samples already done.
+    /// (the header equal but for concurrency, retries and start time; the file's own
+    /// header is kept). The file is locked while the writer lives, so two runs never
+    /// write one file.
     pub fn open(out: &Path, header: Header) -> Result<Writer, ResultError> {
         let partial = partial_path(out);
+        let refuse = |message: String| ResultError::Incompatible {
+            path: partial.display().to_string(),
+            message,
+        };
+        if let Ok(meta) = std::fs::symlink_metadata(&partial) {
+            if !meta.is_file() {
+                return Err(refuse("is not a regular file (a link?); remove it".into()));
+            }
+        }
         let mut done = HashSet::new();
-        let file = match partial_header(out)? {
+        let (file, header) = match partial_header(out)? {
             Some(existing) => {
-                if existing != header {
-                    return Err(ResultError::Incompatible {
-                        path: partial.display().to_string(),
-                        message: format!(
-                            "holds an interrupted run with other settings ({}); finish it with the same command, or remove it",
-                            first_difference(&existing, &header)
-                        ),
-                    });
+                if !same_run(&existing, &header) {
+                    return Err(refuse(format!(
+                        "holds an interrupted run with other settings ({}); finish it with the same command, or remove it",
+                        first_difference(&existing, &header)
+                    )));
                 }
-                // Keep complete sample lines; drop a torn one.
+                let file = OpenOptions::new()
+                    .append(true)
+                    .open(&partial)
+                    .map_err(io(&partial))?;
+                if file.try_lock().is_err() {
+                    return Err(refuse("another run is writing it".into()));
+                }
+                // Keep complete sample lines; drop a torn one, and a summary or signature
+                // written before a crash kept the rename from happening.
                 let mut keep = 0u64;
                 for item in lines(&partial)? {
                     let (n, bytes, torn) = item?;
@@ -176,35 +205,36 @@ impl Writer {
                             Line::Sample(s) => {
                                 done.insert(s.id);
                             }
-                            _ => {
+                            Line::Summary(_) | Line::Signature(_) => break,
+                            Line::Header(_) => {
                                 return Err(ResultError::Invalid {
                                     path: partial.display().to_string(),
                                     line: n,
-                                    message: "a partial result holds only the header and samples"
-                                        .into(),
+                                    message: "a second header".into(),
                                 })
                             }
                         }
                     }
                     keep += bytes.len() as u64;
                 }
-                let f = OpenOptions::new()
-                    .write(true)
-                    .open(&partial)
-                    .map_err(io(&partial))?;
-                f.set_len(keep).map_err(io(&partial))?;
-                drop(f);
-                OpenOptions::new()
-                    .append(true)
-                    .open(&partial)
-                    .map_err(io(&partial))?
+                file.set_len(keep).map_err(io(&partial))?;
+                (file, existing)
             }
             None => {
-                let mut f = File::create(&partial).map_err(io(&partial))?;
+                // A new file, never through an existing name or link.
+                let _ = std::fs::remove_file(&partial);
+                let mut f = OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&partial)
+                    .map_err(io(&partial))?;
+                if f.try_lock().is_err() {
+                    return Err(refuse("another run is writing it".into()));
+                }
                 f.write_all(&format::encode(&Line::Header(Box::new(header.clone()))))
                     .and_then(|()| f.flush())
                     .map_err(io(&partial))?;
-                f
+                (f, header)
             }
         };
         Ok(Writer {
@@ -231,7 +261,25 @@ impl Writer {
 
     /// Appends a finished sample, whole (one write of the line).
     pub fn append(&mut self, sample: &Sample) -> Result<(), ResultError> {
-        let line = format::encode(&Line::Sample(Box::new(sample.clone())));
+        let mut line = format::encode(&Line::Sample(Box::new(sample.clone())));
+        if line.len() > MAX_LINE {
+            // A transcript too long for a line that can be read back: its middle goes,
+            // with a note saying how much.
+            let mut cut = sample.clone();
+            let mut removed = 0usize;
+            while line.len() > MAX_LINE && cut.transcript.len() > 2 {
+                let mid = cut.transcript.len() / 2;
+                let n = (cut.transcript.len() / 2).max(1);
+                cut.transcript.drain(mid - n / 2..mid - n / 2 + n);
+                removed += n;
+                let mut t = cut.clone();
+                t.transcript.insert(
+                    t.transcript.len() / 2,
+                    serde_json::json!({"role": "system", "content": format!("[{removed} messages cut: the sample's line exceeded {MAX_LINE} bytes]")}),
+                );
+                line = format::encode(&Line::Sample(Box::new(t)));
+            }
+        }
         self.file
             .write_all(&line)
             .and_then(|()| self.file.flush())
@@ -656,6 +704,54 @@ mod tests {
         drop(Writer::open(&out3, header()).unwrap());
         let err = Writer::open(&out3, other).unwrap_err().to_string();
         assert!(err.contains("(`run.epochs` was 1, now 2)"), "{err}");
+    }
+
+    #[test]
+    fn a_crash_between_summary_and_rename_resumes_and_two_writers_never_share_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("r.jsonl");
+        let k = key(dir.path());
+        let mut w = Writer::open(&out, header()).unwrap();
+        w.append(&sample("mc", Some("a"), true)).unwrap();
+        // While it writes, another run cannot open the same file.
+        let err = Writer::open(&out, header()).unwrap_err().to_string();
+        assert!(err.ends_with("another run is writing it"), "{err}");
+        w.finish(&k, "x").unwrap();
+        // Simulate the crash: the finished file back at its partial name.
+        std::fs::rename(&out, partial_path(&out)).unwrap();
+        let mut faster = header();
+        faster.run.concurrency = 64;
+        faster.run.retry = serde_json::json!({"rpm": 10});
+        faster.started = "later".into();
+        let mut w = Writer::open(&out, faster).unwrap();
+        assert_eq!(
+            w.done(),
+            1,
+            "resumed despite other concurrency, retries, start time"
+        );
+        assert_eq!(
+            w.header().run.concurrency,
+            1,
+            "the file's own header is kept"
+        );
+        w.append(&sample("mc", Some("b"), true)).unwrap();
+        w.append(&sample("ctf", None, true)).unwrap();
+        w.finish(&k, "y").unwrap();
+        assert_eq!(verify(&out, Some(&k.public())).unwrap().summary.samples, 3);
+    }
+
+    #[test]
+    fn a_link_at_the_partial_name_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("r.jsonl");
+        let elsewhere = dir.path().join("elsewhere");
+        std::os::unix::fs::symlink(&elsewhere, partial_path(&out)).unwrap();
+        let err = Writer::open(&out, header()).unwrap_err().to_string();
+        assert!(
+            err.ends_with("is not a regular file (a link?); remove it"),
+            "{err}"
+        );
+        assert!(!elsewhere.exists());
     }
 
     #[test]

@@ -160,12 +160,15 @@ pub fn compare_table(a: &Verified, b: &Verified) -> String {
         .keys()
         .chain(b.summary.scores.by_category.keys())
         .collect();
+    // Verdicts rest on the mean-score intervals, bootstrapped over items with epochs
+    // resampled within: samples of one item are not independent, so Wilson intervals
+    // over samples would be overconfident here.
     let row = |name: &str, ga: Option<&GroupScore>, gb: Option<&GroupScore>| {
-        let sa = ga.and_then(|g| g.success);
-        let sb = gb.and_then(|g| g.success);
-        let (diff, verdict) = match (sa, sb) {
+        let ma = ga.and_then(|g| g.mean_score);
+        let mb = gb.and_then(|g| g.mean_score);
+        let (diff, verdict) = match (ma, mb) {
             (Some(x), Some(y)) => (
-                format!("{:+.1}", 100.0 * (y.estimate - x.estimate)),
+                format!("{:+.2}", y.estimate - x.estimate),
                 if x.high < y.low {
                     "B higher".to_owned()
                 } else if y.high < x.low {
@@ -176,7 +179,15 @@ pub fn compare_table(a: &Verified, b: &Verified) -> String {
             ),
             _ => ("—".into(), "not in both".into()),
         };
-        vec![name.to_owned(), pct(&sa), pct(&sb), diff, verdict]
+        vec![
+            name.to_owned(),
+            pct(&ga.and_then(|g| g.success)),
+            pct(&gb.and_then(|g| g.success)),
+            score(&ma),
+            score(&mb),
+            diff,
+            verdict,
+        ]
     };
     let mut rows: Vec<Vec<String>> = cats
         .iter()
@@ -199,10 +210,13 @@ pub fn compare_table(a: &Verified, b: &Verified) -> String {
         "DIFFERENT suite versions: compare with care".to_owned()
     };
     format!(
-        "{banner}\nA: {}\nB: {}\n{same_suite}\n\n{}\n\"B higher\" / \"A higher\": the 95% intervals do not overlap.\n{banner}\n",
+        "{banner}\nA: {}\nB: {}\n{same_suite}\n\n{}\n\"B higher\" / \"A higher\": the mean-score 95% intervals (bootstrap over tasks and questions) do not overlap.\n{banner}\n",
         describe(a).replace('\n', "\n   ").trim_end(),
         describe(b).replace('\n', "\n   ").trim_end(),
-        columns(&["CATEGORY", "A SUCCESS % [95% CI]", "B SUCCESS % [95% CI]", "B − A (points)", ""], &rows),
+        columns(
+            &["CATEGORY", "A SUCCESS %", "B SUCCESS %", "A MEAN SCORE", "B MEAN SCORE", "B − A", ""],
+            &rows
+        ),
     )
 }
 

@@ -1,8 +1,9 @@
 //! Leasing an unprivileged host user id for a session, when running as root.
 //!
 //! Ids come from a fixed pool far above ordinary accounts. A lease is an exclusive lock
-//! on `<temp>/clearinghouse-sandbox-uids/<uid>.lock`, so concurrent Clearinghouse
-//! processes never share an id, and a crashed process's leases free themselves.
+//! on `/run/clearinghouse-sandbox-uids/<uid>.lock` (only root writes `/run`, so no
+//! one else can take the folder first), so concurrent Clearinghouse processes never
+//! share an id, and a crashed process's leases free themselves.
 
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt};
@@ -22,7 +23,7 @@ pub(crate) struct Lease {
 }
 
 fn dir() -> Result<PathBuf, SandboxError> {
-    let dir = std::env::temp_dir().join("clearinghouse-sandbox-uids");
+    let dir = std::path::Path::new("/run/clearinghouse-sandbox-uids").to_path_buf();
     match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}

@@ -16,10 +16,9 @@
 //!   processes, file size, open files, no core files; and a wall-clock limit enforced
 //!   here (the container is killed);
 //! - **an unprivileged identity**: when Clearinghouse runs as root, each session leases
-//!   its own user id from a pool (a lock file per id) and runs as it, so the process
-//!   limit counts that session's processes only and the host's root-only files stay
-//!   unreadable. As an ordinary user, the process limit counts that user's processes,
-//!   so it is set to the processes already running plus the limit.
+//!   its own user id from a pool (a lock file per id) and runs as it, so the host's
+//!   root-only files stay unreadable. The process limit counts the container's own
+//!   processes (Linux ≥ 5.14 counts per user namespace).
 //! - a clean environment (`PATH`, `HOME=/task`, `LANG`, `TMPDIR`, and what the caller
 //!   adds).
 //!
@@ -137,6 +136,9 @@ pub struct Exec {
     pub env: Vec<(String, String)>,
     /// Overrides the configured wall-clock limit when shorter.
     pub wall: Option<Duration>,
+    /// Host files or folders mounted read-only at the given paths under `/tmp` (the
+    /// command's private tmpfs): scripts the harness runs, out of the model's reach.
+    pub read_only: Vec<(PathBuf, String)>,
 }
 
 impl Exec {
@@ -164,6 +166,13 @@ impl Exec {
 
     pub fn wall(mut self, wall: Duration) -> Exec {
         self.wall = Some(wall);
+        self
+    }
+
+    /// Mounts `host` read-only at `/tmp/<name>` for this command.
+    pub fn read_only(mut self, host: &Path, name: &str) -> Exec {
+        self.read_only
+            .push((host.to_path_buf(), format!("/tmp/{name}")));
         self
     }
 }
@@ -337,37 +346,38 @@ impl Sandbox {
         }
         c.args(["--proc", "/proc", "--dev", "/dev", "--size"])
             .arg(l.tmp_bytes.to_string())
-            .args(["--tmpfs", "/tmp", "--bind"])
-            .arg(work)
-            .args([
-                "/task",
-                "--chdir",
-                "/task",
-                "--uid",
-                SANDBOX_UID,
-                "--gid",
-                SANDBOX_UID,
-                "--clearenv",
-                "--setenv",
-                "PATH",
-                PATH,
-                "--setenv",
-                "HOME",
-                "/task",
-                "--setenv",
-                "LANG",
-                "C.UTF-8",
-                "--setenv",
-                "TMPDIR",
-                "/tmp",
-            ]);
+            .args(["--tmpfs", "/tmp"]);
+        for (host, at) in &exec.read_only {
+            c.arg("--ro-bind").arg(host).arg(at);
+        }
+        c.arg("--bind").arg(work).args([
+            "/task",
+            "--chdir",
+            "/task",
+            "--uid",
+            SANDBOX_UID,
+            "--gid",
+            SANDBOX_UID,
+            "--clearenv",
+            "--setenv",
+            "PATH",
+            PATH,
+            "--setenv",
+            "HOME",
+            "/task",
+            "--setenv",
+            "LANG",
+            "C.UTF-8",
+            "--setenv",
+            "TMPDIR",
+            "/tmp",
+        ]);
         for (k, v) in &exec.env {
             c.args(["--setenv", k, v]);
         }
-        let nproc = match uid {
-            Some(_) => l.processes as usize,
-            None => own_processes() + l.processes as usize,
-        };
+        // Since Linux 5.14 the process count is kept per user namespace, and every
+        // container has its own: the limit counts the container's processes only.
+        let nproc = l.processes;
         c.args(["--", "prlimit"])
             .arg(format!("--cpu={}:{}", l.cpu_seconds, l.cpu_seconds + 1))
             .arg(format!("--as={}", l.memory_bytes))
@@ -494,26 +504,6 @@ fn chown_tree(dir: &Path, uid: u32) -> Result<(), SandboxError> {
     Ok(())
 }
 
-/// Processes of this user now running (for the process limit of an unprivileged run).
-fn own_processes() -> usize {
-    let Ok(me) = std::fs::metadata("/proc/self").map(|m| m.uid()) else {
-        return 0;
-    };
-    std::fs::read_dir("/proc")
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .filter(|e| {
-                    e.file_name()
-                        .to_string_lossy()
-                        .bytes()
-                        .all(|b| b.is_ascii_digit())
-                })
-                .filter(|e| e.metadata().is_ok_and(|m| m.uid() == me))
-                .count()
-        })
-        .unwrap_or(0)
-}
-
 /// A temporary folder removed on drop (for the probe).
 struct TempDir(PathBuf);
 
@@ -526,10 +516,13 @@ impl Drop for TempDir {
 fn tempfile_dir() -> Result<TempDir, SandboxError> {
     let base = std::env::temp_dir();
     for n in 0..1000u32 {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
         let p = base.join(format!(
-            "clearinghouse-probe-{}-{}-{n}",
-            std::process::id(),
-            Instant::now().elapsed().subsec_nanos()
+            "clearinghouse-probe-{}-{nanos}-{n}",
+            std::process::id()
         ));
         match std::fs::create_dir(&p) {
             Ok(()) => return Ok(TempDir(p)),

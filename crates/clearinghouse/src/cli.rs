@@ -109,6 +109,9 @@ pub(crate) struct EvalImportCommon {
     /// The suite's marking.
     #[arg(long, default_value = "UNCLASSIFIED", value_name = "MARKING")]
     pub(crate) marking: String,
+    /// The locations configuration: a marked suite is written only where accredited.
+    #[arg(long, env = LOCATIONS_ENV, value_name = "FILE")]
+    pub(crate) locations: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -93,3 +93,25 @@ pub(crate) fn columns<const N: usize>(header: &[&str; N], rows: &[[String; N]]) 
 pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
+
+/// Writes `bytes` to a new temporary file beside `path` (a fresh name, never through an
+/// existing file or link), then renames it over `path`: a reader never sees half a
+/// file, and a failed write leaves nothing behind.
+pub(crate) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".clearinghouse-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write in `{}`", dir.display()))?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("cannot write `{}`", tmp.path().display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    Ok(())
+}

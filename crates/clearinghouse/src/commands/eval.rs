@@ -255,7 +255,7 @@ fn provider(args: &EvalRunArgs) -> Result<(Box<dyn Provider>, ModelRef)> {
                 ModelRef {
                     provider: "openai".into(),
                     model: args.model.clone(),
-                    base_url: Some(url),
+                    base_url: Some(ch_eval_provider::redact(&url)),
                     command: None,
                     generation: generation_json,
                 },
@@ -276,7 +276,7 @@ fn provider(args: &EvalRunArgs) -> Result<(Box<dyn Provider>, ModelRef)> {
                 ModelRef {
                     provider: "anthropic".into(),
                     model: args.model.clone(),
-                    base_url: Some(url),
+                    base_url: Some(ch_eval_provider::redact(&url)),
                     command: None,
                     generation: generation_json,
                 },
@@ -311,6 +311,20 @@ fn run_suite(quiet: bool, args: EvalRunArgs) -> Result<ExitCode> {
     // Everything that can be wrong with the input is found before any model call.
     let suite = ch_eval_suite::load(&args.suite)?;
     let out = settings::resolved(&args.out)?;
+    if std::fs::symlink_metadata(&out).is_ok() {
+        return Err(hinted(
+            format!("{}: exists (a finished run)", out.display()),
+            "choose another --out, or remove it to run again",
+        ));
+    }
+    for (flag, price) in [
+        ("--price-input", args.price_input),
+        ("--price-output", args.price_output),
+    ] {
+        if price.is_some_and(|p| !p.is_finite() || p < 0.0) {
+            bail!("{flag}: expected a price of zero or more, in US dollars per million tokens");
+        }
+    }
     let locations = settings::locations(args.locations.clone())?;
     let (provider, model) = provider(&args)?;
     let partial = ch_eval_result::partial_header(&out)?;
@@ -522,20 +536,10 @@ fn report_cmd(args: EvalReportArgs) -> Result<ExitCode> {
             locations
                 .check(&marking, &at)
                 .map_err(|e| anyhow!("{}: {e}", at.display()))?;
-            write_atomically(path, text.as_bytes())?;
+            crate::output::write_atomically(&at, text.as_bytes())?;
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes through a temporary file in the same folder, so a reader never sees half.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut tmp = std::ffi::OsString::from(path.as_os_str());
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes).map_err(|e| anyhow!("{}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| anyhow!("{}: {e}", path.display()))?;
-    Ok(())
 }
 
 fn keygen(args: EvalKeygenArgs) -> Result<ExitCode> {
@@ -564,6 +568,16 @@ fn import(cmd: EvalImportCommand) -> Result<ExitCode> {
         });
         Ok((name, marking))
     };
+    let (c, locations_flag) = match &cmd {
+        EvalImportCommand::Mcq(a) => (&a.common, a.common.locations.clone()),
+        EvalImportCommand::Cybench(a) => (&a.common, a.common.locations.clone()),
+    };
+    // A marked suite is a record too: it is written only where accredited.
+    let (_, marking) = common(c)?;
+    let at = settings::resolved(&c.out)?;
+    settings::locations(locations_flag)?
+        .check(&marking, &at)
+        .map_err(|e| anyhow!("{}: {e}", at.display()))?;
     let (imported, out) = match cmd {
         EvalImportCommand::Mcq(args) => {
             let (name, marking) = common(&args.common)?;

@@ -432,7 +432,7 @@ fn failing_and_garbling_agents_score_zero_with_reasons_and_never_crash() {
 }
 
 #[test]
-fn rate_limits_are_retried_and_timeouts_end_samples_as_model_errors() {
+fn rate_limits_are_retried_and_a_model_that_times_out_stops_the_run() {
     let env = Env::new();
     let suite = Arc::new(ch_eval_suite::load(&starter()).unwrap());
     let key = env.key();
@@ -493,18 +493,15 @@ fn rate_limits_are_retried_and_timeouts_end_samples_as_model_errors() {
         ]
         .concat(),
     );
-    run.ok();
-    let ss = samples(Path::new(&out));
-    assert_eq!(ss[0]["end"], "model-error");
+    // A model that never answers in time: the sample is an outage, not a failure of
+    // the model; it is not recorded and the run says so (exit 2), ready to resume.
+    let err = run.user_error();
     assert!(
-        ss[0]["reason"]
-            .as_str()
-            .unwrap()
-            .starts_with("cannot reach"),
-        "{}",
-        ss[0]["reason"]
+        err.starts_with("error: stopped: 1 sample could not reach the model (last: cannot reach http://127.0.0.1:"),
+        "{err}"
     );
-    assert_eq!(ss[0]["model_calls"], 1);
+    let partial = ch_eval_result::partial_path(Path::new(&out));
+    assert_eq!(samples(&partial).len(), 0);
 }
 
 #[test]
@@ -612,17 +609,14 @@ fn an_interrupted_run_resumes_where_it_stopped() {
     env.run(&["eval", "verify", &o]).ok();
 
     // A partial result from other settings is not silently mixed in.
-    std::fs::write(
-        &partial,
-        std::fs::read_to_string(&out)
-            .unwrap()
-            .lines()
-            .next()
-            .unwrap()
-            .to_owned()
-            + "\n",
-    )
-    .unwrap();
+    let header_line = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    std::fs::remove_file(&out).unwrap();
+    std::fs::write(&partial, header_line + "\n").unwrap();
     let mut other = args.clone();
     other.extend(["--epochs", "2"]);
     let err = env.run(&other);
@@ -779,7 +773,31 @@ fn a_newcomer_gets_a_key_made_for_them_and_a_command_can_be_the_model() {
     ])
     .ok();
 
+    // A finished result is never overwritten by a new run.
+    let again = env.run(&[
+        "eval",
+        "run",
+        &s,
+        "--provider",
+        "command",
+        "--model",
+        "human-baseline",
+        "--out",
+        &out,
+        "--",
+        "python3",
+        &b,
+    ]);
+    assert!(
+        again
+            .user_error()
+            .ends_with("human.jsonl: exists (a finished run)"),
+        "{}",
+        again.stderr
+    );
+
     // Bad input is refused before any model call, naming the field.
+    let fresh = env.path("new.jsonl").display().to_string();
     let err = env.run(&[
         "eval",
         "run",
@@ -789,7 +807,7 @@ fn a_newcomer_gets_a_key_made_for_them_and_a_command_can_be_the_model() {
         "--model",
         "m",
         "--out",
-        &out,
+        &fresh,
     ]);
     assert_eq!(
         err.user_error(),
@@ -804,7 +822,7 @@ fn a_newcomer_gets_a_key_made_for_them_and_a_command_can_be_the_model() {
         "--model",
         "m",
         "--out",
-        &out,
+        &fresh,
         "--seed",
         "xyz",
         "--",
@@ -825,7 +843,7 @@ fn a_newcomer_gets_a_key_made_for_them_and_a_command_can_be_the_model() {
         "--model",
         "m",
         "--out",
-        &out,
+        &fresh,
         "--",
         "true",
     ]);

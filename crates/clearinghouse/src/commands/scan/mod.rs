@@ -323,20 +323,7 @@ fn load_suppressions(args: &ScanArgs) -> Result<Suppressions> {
 /// Writes the report next to its destination, then renames it into place, so a
 /// failed run never leaves a half-written report.
 pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write `{}`", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("cannot write `{}`", path.display())
-    })
+    crate::output::write_atomically(path, text.as_bytes())
 }
 
 /// The current time, RFC 3339, to the second.
