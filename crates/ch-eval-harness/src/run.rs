@@ -436,7 +436,7 @@ fn agent_sample(
             ..
         } => {
             let q = format!(
-                "{}\n\nEdit the files in /task to fix the vulnerability, then call submit with a one-line summary of your fix.",
+                "{}\n\nFix the vulnerability: edit the files in /task and call submit with a one-line summary of your fix, or call submit with a unified diff (paths relative to /task, as `patch -p1` takes them).",
                 prompt.trim()
             );
             let (end, why, answer) = match episode.ask(q, &session) {
@@ -449,6 +449,26 @@ fn agent_sample(
             let fresh = Workspace::prepare(task, &opts.seed, epoch)?;
             let changed = carry_edits(ws.path(), fresh.path())?;
             let scoring = sandbox.session(fresh.path())?;
+            // A submitted unified diff is applied on top of the edits.
+            if let Some(diff) = answer.as_deref().and_then(unified_diff) {
+                let applied = scoring.run(&crate::reference::patch_exec(diff.into_bytes()))?;
+                if !applied.success() {
+                    return Ok(Scoring {
+                        solved: false,
+                        score: 0.0,
+                        end,
+                        reason: format!(
+                            "the submitted patch does not apply: {}",
+                            tail(
+                                &format!("{}{}", applied.stdout_text(), applied.stderr_text()),
+                                300
+                            )
+                        ),
+                        answer,
+                        details: json!({"changed": changed}),
+                    });
+                }
+            }
             let t = run_script(&scoring, &task.dir.join(tests), b"", &[])?;
             let x = run_script(&scoring, &task.dir.join(exploit), b"", &[])?;
             let solved = t.success() && !x.success();
@@ -479,5 +499,35 @@ fn agent_sample(
             End::HarnessError,
             "a multiple-choice task has no agent sample".into(),
         )),
+    }
+}
+
+/// The unified diff in a submitted answer (inside a Markdown fence or not), if it
+/// holds one.
+fn unified_diff(answer: &str) -> Option<String> {
+    let body: String = answer
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("```"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let start = body.find("--- ")?;
+    let diff = &body[start..];
+    (diff.contains("\n+++ ") && diff.contains("\n@@")).then(|| format!("{}\n", diff.trim_end()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unified_diff;
+
+    #[test]
+    fn diffs_are_found_in_answers_fenced_or_not() {
+        let d = "--- a/x.py\n+++ b/x.py\n@@ -1 +1 @@\n-a\n+b\n";
+        assert_eq!(unified_diff(d).as_deref(), Some(d));
+        assert_eq!(
+            unified_diff(&format!("Here is my fix:\n```diff\n{d}```\n")).as_deref(),
+            Some(d)
+        );
+        assert_eq!(unified_diff("I validated the path with realpath."), None);
+        assert_eq!(unified_diff("--- not a diff"), None);
     }
 }

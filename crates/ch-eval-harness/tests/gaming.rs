@@ -113,3 +113,66 @@ fn planted_modules_and_links_do_not_change_the_score_or_reach_the_host() {
         "the links were not carried: {exploit_output}"
     );
 }
+
+/// A model may answer a patch task with a unified diff instead of editing the files.
+#[test]
+fn a_submitted_diff_is_applied_and_scored() {
+    let starter = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../suites/starter");
+    let suite = ch_eval_suite::load(&starter).unwrap();
+    let diff =
+        std::fs::read_to_string(starter.join("tasks/patch-path-traversal/solution.diff")).unwrap();
+    let sandbox = Sandbox::new(Config::default()).unwrap();
+    for (answer, solved, reason) in [
+        (
+            format!("My fix:\n```diff\n{diff}```\n"),
+            true,
+            "the tests pass and the exploit fails",
+        ),
+        (
+            diff.replace("os.path.join(base, name)", "os.path.join(BASE, NAME)"),
+            false,
+            "the submitted patch does not apply",
+        ),
+    ] {
+        let a = answer.clone();
+        let server = ModelServer::start(move |_| Reply::call("submit", json!({ "answer": a })));
+        let provider = OpenAi::new(&server.openai_url(), "differ", None, Policy::default());
+        let opts = RunOptions {
+            provider: &provider,
+            generation: Generation::default(),
+            limits: SampleLimits::default(),
+            epochs: 1,
+            concurrency: 1,
+            seed: Seed([4; 32]),
+            prices: None,
+        };
+        let model = ModelRef {
+            provider: "openai".into(),
+            model: "differ".into(),
+            base_url: None,
+            command: None,
+            generation: json!({}),
+        };
+        let only = vec!["patch-path-traversal".to_owned()];
+        let header =
+            ch_eval_harness::header(&suite, &only, model, &opts, json!({}), "t".into()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("r.jsonl");
+        let mut writer = Writer::open(&out, header).unwrap();
+        ch_eval_harness::execute(&suite, &sandbox, &opts, &mut writer, &mut |_, _, _| {}).unwrap();
+        writer
+            .finish(&Key::generate(&dir.path().join("k.pem")).unwrap(), "t")
+            .unwrap();
+        let sample: Value = std::fs::read_to_string(&out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .find(|l| l["type"] == "sample")
+            .unwrap();
+        assert_eq!(sample["solved"], solved, "{sample:#}");
+        assert!(
+            sample["reason"].as_str().unwrap().starts_with(reason),
+            "{sample:#}"
+        );
+    }
+}
