@@ -105,7 +105,8 @@ impl Workspace {
             Kind::MultipleChoice { .. } => None,
         };
         if let Some(files) = &files {
-            copy_tree(&task.dir.join(files), dir.path())?;
+            let src = task.dir.join(files);
+            ch_eval_suite::copy_files(&src, dir.path()).map_err(io(&src))?;
         }
         let flag = match &task.kind {
             Kind::Ctf {
@@ -267,24 +268,4 @@ pub(crate) fn carry_edits(model: &Path, fresh: &Path) -> Result<Vec<String>, Har
     walk(Some(model), fresh, Path::new(""), &mut changed)?;
     changed.sort();
     Ok(changed)
-}
-
-/// Copies regular files, folders (with their modes) and symbolic links (as links).
-fn copy_tree(from: &Path, to: &Path) -> Result<(), HarnessError> {
-    for entry in std::fs::read_dir(from).map_err(io(from))? {
-        let entry = entry.map_err(io(from))?;
-        let src = entry.path();
-        let dst = to.join(entry.file_name());
-        let ty = entry.file_type().map_err(io(&src))?;
-        if ty.is_symlink() {
-            let target = std::fs::read_link(&src).map_err(io(&src))?;
-            std::os::unix::fs::symlink(target, &dst).map_err(io(&dst))?;
-        } else if ty.is_dir() {
-            std::fs::create_dir(&dst).map_err(io(&dst))?;
-            copy_tree(&src, &dst)?;
-        } else if ty.is_file() {
-            std::fs::copy(&src, &dst).map_err(io(&dst))?;
-        }
-    }
-    Ok(())
 }

@@ -43,56 +43,68 @@ fn patch_suite(dir: &Path) {
     write(dir, "tasks/calc/fix.sh", "echo fixed\n");
 }
 
-#[test]
-fn planted_modules_and_links_do_not_change_the_score_or_reach_the_host() {
-    let dir = tempfile::tempdir().unwrap();
-    patch_suite(&dir.path().join("suite"));
-    let suite = ch_eval_suite::load(&dir.path().join("suite")).unwrap();
+/// Runs `only` of `suite` against a scripted model, one sample at a time, and returns
+/// the (first) sample line of the signed result.
+fn run_one(
+    suite: &ch_eval_suite::Suite,
+    only: &[String],
+    seed: u8,
+    script: impl Fn(&ch_test_support::model_server::Turn) -> Reply + Send + Sync + 'static,
+) -> Value {
     let sandbox = Sandbox::new(Config::default()).unwrap();
-    let server = ModelServer::start(|turn| match turn.messages.last() {
-        Some(Seen::User(_)) => Reply::call(
-            "bash",
-            json!({"cmd": "echo 'raise SystemExit(1)' > json.py; rm -rf sub; ln -s /etc sub; rm notes.txt; ln -s /etc/hostname notes.txt; for p in $(seq 1 400); do ln -s /etc/passwd .clearinghouse-script-$p; done; ls"}),
-        ),
-        _ => Reply::call("submit", json!({"answer": "done"})),
-    });
-    let provider = OpenAi::new(&server.openai_url(), "gamer", None, Policy::default());
+    let server = ModelServer::start(script);
+    let provider = OpenAi::new(&server.openai_url(), "scripted", None, Policy::default());
     let opts = RunOptions {
         provider: &provider,
         generation: Generation::default(),
         limits: SampleLimits::default(),
         epochs: 1,
         concurrency: 1,
-        seed: Seed([3; 32]),
+        seed: Seed([seed; 32]),
         prices: None,
     };
     let model = ModelRef {
         provider: "openai".into(),
-        model: "gamer".into(),
+        model: "scripted".into(),
         base_url: None,
         command: None,
         generation: json!({}),
     };
-    let header = ch_eval_harness::header(&suite, &[], model, &opts, json!({}), "t".into()).unwrap();
+    let header = ch_eval_harness::header(suite, only, model, &opts, json!({}), "t".into()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r.jsonl");
-    let passwd_before = std::fs::read(Path::new("/etc/passwd")).unwrap();
     let mut writer = Writer::open(&out, header).unwrap();
-    ch_eval_harness::execute(&suite, &sandbox, &opts, &mut writer, &mut |_, _, _| {}).unwrap();
+    ch_eval_harness::execute(suite, &sandbox, &opts, &mut writer, &mut |_, _, _| {}).unwrap();
     writer
         .finish(&Key::generate(&dir.path().join("k.pem")).unwrap(), "t")
         .unwrap();
+    std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|l| l["type"] == "sample")
+        .unwrap()
+}
+
+#[test]
+fn planted_modules_and_links_do_not_change_the_score_or_reach_the_host() {
+    let dir = tempfile::tempdir().unwrap();
+    patch_suite(&dir.path().join("suite"));
+    let suite = ch_eval_suite::load(&dir.path().join("suite")).unwrap();
+    let passwd_before = std::fs::read(Path::new("/etc/passwd")).unwrap();
+    let sample = run_one(&suite, &[], 3, |turn| match turn.messages.last() {
+        Some(Seen::User(_)) => Reply::call(
+            "bash",
+            json!({"cmd": "echo 'raise SystemExit(1)' > json.py; rm -rf sub; ln -s /etc sub; rm notes.txt; ln -s /etc/hostname notes.txt; for p in $(seq 1 400); do ln -s /etc/passwd .clearinghouse-script-$p; done; ls"}),
+        ),
+        _ => Reply::call("submit", json!({"answer": "done"})),
+    });
     assert_eq!(
         std::fs::read(Path::new("/etc/passwd")).unwrap(),
         passwd_before,
         "host files untouched"
     );
 
-    let text = std::fs::read_to_string(&out).unwrap();
-    let sample: Value = text
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .find(|l| l["type"] == "sample")
-        .unwrap();
     assert_eq!(sample["solved"], false, "{sample:#}");
     assert_eq!(
         sample["reason"],
@@ -121,7 +133,6 @@ fn a_submitted_diff_is_applied_and_scored() {
     let suite = ch_eval_suite::load(&starter).unwrap();
     let diff =
         std::fs::read_to_string(starter.join("tasks/patch-path-traversal/solution.diff")).unwrap();
-    let sandbox = Sandbox::new(Config::default()).unwrap();
     for (answer, solved, reason) in [
         (
             format!("My fix:\n```diff\n{diff}```\n"),
@@ -134,41 +145,10 @@ fn a_submitted_diff_is_applied_and_scored() {
             "the submitted patch does not apply",
         ),
     ] {
-        let a = answer.clone();
-        let server = ModelServer::start(move |_| Reply::call("submit", json!({ "answer": a })));
-        let provider = OpenAi::new(&server.openai_url(), "differ", None, Policy::default());
-        let opts = RunOptions {
-            provider: &provider,
-            generation: Generation::default(),
-            limits: SampleLimits::default(),
-            epochs: 1,
-            concurrency: 1,
-            seed: Seed([4; 32]),
-            prices: None,
-        };
-        let model = ModelRef {
-            provider: "openai".into(),
-            model: "differ".into(),
-            base_url: None,
-            command: None,
-            generation: json!({}),
-        };
         let only = vec!["patch-path-traversal".to_owned()];
-        let header =
-            ch_eval_harness::header(&suite, &only, model, &opts, json!({}), "t".into()).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("r.jsonl");
-        let mut writer = Writer::open(&out, header).unwrap();
-        ch_eval_harness::execute(&suite, &sandbox, &opts, &mut writer, &mut |_, _, _| {}).unwrap();
-        writer
-            .finish(&Key::generate(&dir.path().join("k.pem")).unwrap(), "t")
-            .unwrap();
-        let sample: Value = std::fs::read_to_string(&out)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str::<Value>(l).unwrap())
-            .find(|l| l["type"] == "sample")
-            .unwrap();
+        let sample = run_one(&suite, &only, 4, move |_| {
+            Reply::call("submit", json!({ "answer": answer }))
+        });
         assert_eq!(sample["solved"], solved, "{sample:#}");
         assert!(
             sample["reason"].as_str().unwrap().starts_with(reason),

@@ -91,19 +91,8 @@ pub fn find_tasks(roots: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 fn copy_tree(from: &Path, to: &Path) -> Result<(), ImportError> {
-    std::fs::create_dir_all(to).map_err(io(to))?;
-    for e in std::fs::read_dir(from).map_err(io(from))? {
-        let e = e.map_err(io(from))?;
-        let (src, dst) = (e.path(), to.join(e.file_name()));
-        let ty = e.file_type().map_err(io(&src))?;
-        if ty.is_dir() {
-            copy_tree(&src, &dst)?;
-        } else if ty.is_file() {
-            std::fs::copy(&src, &dst).map_err(io(&dst))?;
-        }
-        // Links are not followed: a task's files stay its own.
-    }
-    Ok(())
+    // Links are not followed: a task's files stay its own.
+    ch_eval_suite::copy_files(from, to).map_err(io(from))
 }
 
 /// Imports the Cybench tasks found under `roots` into a new suite in `out`.

@@ -8,8 +8,8 @@
 use serde_json::{json, Value};
 
 use crate::{
-    agent, malformed, post_json, redact, with_retries, Completion, Failure, Generation, Message,
-    Policy, Provider, ProviderError, Role, ToolCall, ToolSpec, Usage,
+    malformed, Completion, Endpoint, Generation, Message, Policy, Provider, ProviderError, Role,
+    ToolCall, ToolSpec, Usage,
 };
 
 /// The API version this client speaks.
@@ -18,23 +18,12 @@ pub const API_VERSION: &str = "2023-06-01";
 pub const DEFAULT_MAX_TOKENS: u32 = 4096;
 
 #[derive(Debug)]
-pub struct Anthropic {
-    url: String,
-    model: String,
-    api_key: Option<String>,
-    policy: Policy,
-    agent: ureq::Agent,
-}
+pub struct Anthropic(Endpoint);
 
 impl Anthropic {
     pub fn new(base_url: &str, model: &str, api_key: Option<String>, policy: Policy) -> Anthropic {
-        Anthropic {
-            url: format!("{}/v1/messages", base_url.trim_end_matches('/')),
-            model: model.to_owned(),
-            api_key,
-            agent: agent(&policy),
-            policy,
-        }
+        let url = format!("{}/v1/messages", base_url.trim_end_matches('/'));
+        Anthropic(Endpoint::new(url, model, api_key, policy))
     }
 }
 
@@ -168,17 +157,14 @@ impl Provider for Anthropic {
         tools: &[ToolSpec],
         generation: &Generation,
     ) -> Result<Completion, ProviderError> {
-        let body = request_body(&self.model, messages, tools, generation);
+        let body = request_body(&self.0.model, messages, tools, generation);
         let mut headers = vec![
             ("Content-Type", "application/json"),
             ("anthropic-version", API_VERSION),
         ];
-        if let Some(k) = &self.api_key {
+        if let Some(k) = &self.0.api_key {
             headers.push(("x-api-key", k.as_str()));
         }
-        with_retries(&self.policy, || {
-            let v = post_json(&self.agent, &self.url, &headers, &body, &redact(&self.url))?;
-            parse_response(&v, &redact(&self.url)).map_err(Failure::from)
-        })
+        self.0.complete(&headers, &body, parse_response)
     }
 }

@@ -367,79 +367,113 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// An HTTP agent for a provider: statuses as values, the policy's timeout.
-pub(crate) fn agent(policy: &Policy) -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(policy.timeout))
-        .max_idle_connections_per_host(256)
-        .build()
-        .into()
+/// Where an HTTP provider sends its requests: the URL (and the redacted form every
+/// message shows), the model, the key, the policy and a pooled agent.
+#[derive(Debug)]
+pub(crate) struct Endpoint {
+    url: String,
+    shown: String,
+    pub(crate) model: String,
+    pub(crate) api_key: Option<String>,
+    policy: Policy,
+    agent: ureq::Agent,
 }
 
-/// POSTs `body` as JSON; a non-2xx status becomes an error carrying the server's
-/// message and `Retry-After`.
-pub(crate) fn post_json(
-    agent: &ureq::Agent,
-    url: &str,
-    headers: &[(&str, &str)],
-    body: &serde_json::Value,
-    source_name: &str,
-) -> Result<serde_json::Value, Failure> {
-    let shown = redact(url);
-    let mut req = agent.post(url);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
+impl Endpoint {
+    pub(crate) fn new(
+        url: String,
+        model: &str,
+        api_key: Option<String>,
+        policy: Policy,
+    ) -> Endpoint {
+        Endpoint {
+            shown: redact(&url),
+            url,
+            model: model.to_owned(),
+            api_key,
+            // Statuses as values; the policy's timeout; connections pooled.
+            agent: ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_global(Some(policy.timeout))
+                .max_idle_connections_per_host(256)
+                .build()
+                .into(),
+            policy,
+        }
     }
-    let mut resp = req
-        .send(body.to_string())
-        .map_err(|e| ProviderError::Transport {
-            url: shown.clone(),
-            reason: e.to_string(),
-        })?;
-    let status = resp.status().as_u16();
-    let retry_after = resp
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        // A server's number is capped before it becomes a duration (the back-off caps it
-        // again at its maximum delay).
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(|s| Duration::from_secs_f64(s.min(86_400.0)));
-    let text = resp
-        .body_mut()
-        .with_config()
-        .limit(64 << 20)
-        .read_to_string()
-        .map_err(|e| ProviderError::Transport {
-            url: shown.clone(),
-            reason: format!("reading the response: {e}"),
-        })?;
-    if !(200..300).contains(&status) {
-        let message = serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|v| {
-                v.pointer("/error/message")
-                    .and_then(|m| m.as_str())
-                    .map(str::to_owned)
-            })
-            .unwrap_or_else(|| text.chars().take(300).collect());
-        return Err(Failure {
-            error: ProviderError::Http {
-                url: shown,
-                status,
-                message,
-            },
-            retry_after,
-        });
-    }
-    serde_json::from_str(&text).map_err(|e| {
-        Failure::from(ProviderError::Malformed {
-            source_name: source_name.to_owned(),
-            reason: format!("the body is not JSON ({e})"),
+
+    /// POSTs `body` under the policy (rate limit, retries), reading each 2xx answer
+    /// with `parse`.
+    pub(crate) fn complete(
+        &self,
+        headers: &[(&str, &str)],
+        body: &serde_json::Value,
+        parse: fn(&serde_json::Value, &str) -> Result<Completion, ProviderError>,
+    ) -> Result<Completion, ProviderError> {
+        with_retries(&self.policy, || {
+            let v = self.post(headers, body)?;
+            parse(&v, &self.shown).map_err(Failure::from)
         })
-    })
+    }
+
+    /// One POST of `body` as JSON; a non-2xx status becomes an error carrying the
+    /// server's message and `Retry-After`.
+    fn post(
+        &self,
+        headers: &[(&str, &str)],
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value, Failure> {
+        let shown = &self.shown;
+        let mut req = self.agent.post(&self.url);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let mut resp = req
+            .send(body.to_string())
+            .map_err(|e| ProviderError::Transport {
+                url: shown.clone(),
+                reason: e.to_string(),
+            })?;
+        let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            // A server's number is capped before it becomes a duration (the back-off caps it
+            // again at its maximum delay).
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .map(|s| Duration::from_secs_f64(s.min(86_400.0)));
+        let text = resp
+            .body_mut()
+            .with_config()
+            .limit(64 << 20)
+            .read_to_string()
+            .map_err(|e| ProviderError::Transport {
+                url: shown.clone(),
+                reason: format!("reading the response: {e}"),
+            })?;
+        if !(200..300).contains(&status) {
+            let message = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| {
+                    v.pointer("/error/message")
+                        .and_then(|m| m.as_str())
+                        .map(str::to_owned)
+                })
+                .unwrap_or_else(|| text.chars().take(300).collect());
+            return Err(Failure {
+                error: ProviderError::Http {
+                    url: shown.clone(),
+                    status,
+                    message,
+                },
+                retry_after,
+            });
+        }
+        serde_json::from_str(&text)
+            .map_err(|e| Failure::from(malformed(shown, format!("the body is not JSON ({e})"))))
+    }
 }
 
 pub(crate) fn malformed(source_name: &str, reason: impl Into<String>) -> ProviderError {

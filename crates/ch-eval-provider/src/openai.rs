@@ -7,28 +7,17 @@
 use serde_json::{json, Value};
 
 use crate::{
-    agent, malformed, post_json, redact, with_retries, Completion, Failure, Generation, Message,
-    Policy, Provider, ProviderError, Role, ToolCall, ToolSpec, Usage,
+    malformed, Completion, Endpoint, Generation, Message, Policy, Provider, ProviderError, Role,
+    ToolCall, ToolSpec, Usage,
 };
 
 #[derive(Debug)]
-pub struct OpenAi {
-    url: String,
-    model: String,
-    api_key: Option<String>,
-    policy: Policy,
-    agent: ureq::Agent,
-}
+pub struct OpenAi(Endpoint);
 
 impl OpenAi {
     pub fn new(base_url: &str, model: &str, api_key: Option<String>, policy: Policy) -> OpenAi {
-        OpenAi {
-            url: format!("{}/chat/completions", base_url.trim_end_matches('/')),
-            model: model.to_owned(),
-            api_key,
-            agent: agent(&policy),
-            policy,
-        }
+        let url = format!("{}/chat/completions", base_url.trim_end_matches('/'));
+        OpenAi(Endpoint::new(url, model, api_key, policy))
     }
 }
 
@@ -191,15 +180,12 @@ impl Provider for OpenAi {
         tools: &[ToolSpec],
         generation: &Generation,
     ) -> Result<Completion, ProviderError> {
-        let body = request_body(&self.model, messages, tools, generation);
-        let auth = self.api_key.as_ref().map(|k| format!("Bearer {k}"));
+        let body = request_body(&self.0.model, messages, tools, generation);
+        let auth = self.0.api_key.as_ref().map(|k| format!("Bearer {k}"));
         let mut headers = vec![("Content-Type", "application/json")];
         if let Some(a) = &auth {
             headers.push(("Authorization", a.as_str()));
         }
-        with_retries(&self.policy, || {
-            let v = post_json(&self.agent, &self.url, &headers, &body, &redact(&self.url))?;
-            parse_response(&v, &redact(&self.url)).map_err(Failure::from)
-        })
+        self.0.complete(&headers, &body, parse_response)
     }
 }

@@ -26,6 +26,6 @@ mod model;
 
 pub use hash::{folder_hash, Hash};
 pub use model::{
-    load, Answer, Category, Choice, CtfFlag, Kind, Question, SandboxSpec, Subtask, Suite,
-    SuiteError, Task,
+    copy_files, load, Answer, Category, Choice, CtfFlag, Kind, Question, SandboxSpec, Subtask,
+    Suite, SuiteError, Task,
 };

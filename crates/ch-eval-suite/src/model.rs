@@ -45,6 +45,56 @@ pub enum Category {
     Miscellaneous,
 }
 
+impl Category {
+    pub const ALL: [Category; 9] = [
+        Category::WebExploitation,
+        Category::ReverseEngineering,
+        Category::Cryptography,
+        Category::Forensics,
+        Category::BinaryExploitation,
+        Category::VulnerabilityDiscovery,
+        Category::Patching,
+        Category::Knowledge,
+        Category::Miscellaneous,
+    ];
+
+    /// The name suites and results spell it with (`web-exploitation`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::WebExploitation => "web-exploitation",
+            Category::ReverseEngineering => "reverse-engineering",
+            Category::Cryptography => "cryptography",
+            Category::Forensics => "forensics",
+            Category::BinaryExploitation => "binary-exploitation",
+            Category::VulnerabilityDiscovery => "vulnerability-discovery",
+            Category::Patching => "patching",
+            Category::Knowledge => "knowledge",
+            Category::Miscellaneous => "miscellaneous",
+        }
+    }
+}
+
+/// Copies the regular files and folders under `from` into `to` (created if needed),
+/// keeping modes; links and special files are left behind, as tasks hold regular files
+/// only. An error names the path at fault.
+pub fn copy_files(from: &Path, to: &Path) -> std::io::Result<()> {
+    fn at(p: &Path) -> impl FnOnce(std::io::Error) -> std::io::Error + '_ {
+        move |e| std::io::Error::new(e.kind(), format!("{}: {e}", p.display()))
+    }
+    std::fs::create_dir_all(to).map_err(at(to))?;
+    for entry in std::fs::read_dir(from).map_err(at(from))? {
+        let entry = entry.map_err(at(from))?;
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        let ty = entry.file_type().map_err(at(&src))?;
+        if ty.is_dir() {
+            copy_files(&src, &dst)?;
+        } else if ty.is_file() {
+            std::fs::copy(&src, &dst).map_err(at(&dst))?;
+        }
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
     pub letter: char,
@@ -734,4 +784,22 @@ pub fn load(dir: &Path) -> Result<Suite, SuiteError> {
         tasks,
         hash: Hash(h.finalize().into()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Category;
+
+    #[test]
+    fn category_names_are_the_ones_suites_use() {
+        #[derive(serde::Deserialize)]
+        struct T {
+            category: Category,
+        }
+        for c in Category::ALL {
+            let t: T = toml::from_str(&format!("category = \"{}\"", c.as_str()))
+                .unwrap_or_else(|e| panic!("{}: {e}", c.as_str()));
+            assert_eq!(t.category, c);
+        }
+    }
 }

@@ -278,8 +278,11 @@ impl Sandbox {
             privileged,
             host_links,
         };
-        let probe = tempfile_dir()?;
-        let out = sandbox.run(&probe.0, &Exec::new(&["prlimit", "--version"]))?;
+        let probe = tempfile::Builder::new()
+            .prefix("clearinghouse-probe-")
+            .tempdir()
+            .map_err(io(&std::env::temp_dir()))?;
+        let out = sandbox.run(probe.path(), &Exec::new(&["prlimit", "--version"]))?;
         if !out.success() {
             return Err(SandboxError::Unavailable(
                 out.stderr_text().trim().replace('\n', "; "),
@@ -502,37 +505,6 @@ fn chown_tree(dir: &Path, uid: u32) -> Result<(), SandboxError> {
         }
     }
     Ok(())
-}
-
-/// A temporary folder removed on drop (for the probe).
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn tempfile_dir() -> Result<TempDir, SandboxError> {
-    let base = std::env::temp_dir();
-    for n in 0..1000u32 {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let p = base.join(format!(
-            "clearinghouse-probe-{}-{nanos}-{n}",
-            std::process::id()
-        ));
-        match std::fs::create_dir(&p) {
-            Ok(()) => return Ok(TempDir(p)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(io(&p)(e)),
-        }
-    }
-    Err(SandboxError::Unavailable(
-        "cannot create a temporary folder".into(),
-    ))
 }
 
 /// Lists processes owned by `uid` (for tests and checks that nothing was left behind).

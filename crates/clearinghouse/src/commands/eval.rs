@@ -113,13 +113,6 @@ pub(crate) fn run(quiet: bool, cmd: EvalCommand) -> Result<ExitCode> {
     }
 }
 
-fn category(c: ch_eval_suite::Category) -> String {
-    serde_json::to_value(c)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 fn table(out: &CheckOut<'_>) -> String {
     let banner = out.suite.marking.banner();
     let rows: Vec<[String; 6]> = out
@@ -129,7 +122,7 @@ fn table(out: &CheckOut<'_>) -> String {
             [
                 t.id.to_owned(),
                 t.kind.to_owned(),
-                category(t.category),
+                t.category.as_str().to_owned(),
                 t.marking.banner(),
                 t.samples.to_string(),
                 match &t.reference {

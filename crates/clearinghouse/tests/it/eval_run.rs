@@ -737,7 +737,7 @@ fn a_newcomer_gets_a_key_made_for_them_and_a_command_can_be_the_model() {
     let out = env.path("human.jsonl").display().to_string();
     let s = suite_dir.display().to_string();
     let b = baseline.display().to_string();
-    let run = env.run(&[
+    let baseline_run = [
         "eval",
         "run",
         &s,
@@ -750,7 +750,8 @@ fn a_newcomer_gets_a_key_made_for_them_and_a_command_can_be_the_model() {
         "--",
         "python3",
         &b,
-    ]);
+    ];
+    let run = env.run(&baseline_run);
     assert!(run.ok().contains("solved 1 of 1"), "{}", run.stdout);
     assert!(
         run.stderr.contains("made a new signing key at"),
@@ -774,20 +775,7 @@ fn a_newcomer_gets_a_key_made_for_them_and_a_command_can_be_the_model() {
     .ok();
 
     // A finished result is never overwritten by a new run.
-    let again = env.run(&[
-        "eval",
-        "run",
-        &s,
-        "--provider",
-        "command",
-        "--model",
-        "human-baseline",
-        "--out",
-        &out,
-        "--",
-        "python3",
-        &b,
-    ]);
+    let again = env.run(&baseline_run);
     assert!(
         again
             .user_error()
